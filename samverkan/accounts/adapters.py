@@ -1,0 +1,16 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Accounts are created by a system administrator or arrive through SSO.
+        return False
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        # By default SSO only logs in people who already have an account (matched on the
+        # verified e-mail address); SSO_AUTO_SIGNUP=1 lets new people in as plain users.
+        return settings.SSO_AUTO_SIGNUP

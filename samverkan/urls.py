@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from samverkan import views
+
+admin.site.site_header = _("Samverkan – administration")
+admin.site.site_title = _("Samverkan")
+admin.site.index_title = _("Systemadministration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("konto/", include("allauth.urls")),
+    path("katalog/", include("samverkan.organisations.urls")),
+    path("logg/", include("samverkan.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "samverkan.views.bad_request"
+handler403 = "samverkan.views.permission_denied"
+handler404 = "samverkan.views.page_not_found"
+handler500 = "samverkan.views.server_error"

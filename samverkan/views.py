@@ -1,0 +1,44 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+from samverkan.accounts.roles import roles_of
+from samverkan.organisations.models import LocalGroup
+
+
+@login_required
+def home(request):
+    """The start page: one section for each role the user holds."""
+    roles = roles_of(request.user)
+    context = {"roles": roles}
+    if roles.is_secretariat:
+        context["group_count"] = LocalGroup.objects.count()
+    return render(request, "home.html", context)
+
+
+@never_cache
+def healthz(request):
+    """For the load balancer: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No request context: the database or a context processor may be what failed.
+    return HttpResponseServerError(loader.render_to_string("errors/500.html"))
