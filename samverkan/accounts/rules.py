@@ -1,8 +1,9 @@
 """Who may do what: every role and object rule in one place.
 
-Views ask ``request.user.has_perm("<app>.<action>", obj)`` (or use the ``permission_required``
-decorator in ``samverkan.accounts.decorators``); templates ask ``{% has_perm %}``. A rule
-here is the only place a role is turned into a right.
+Views ask ``allowed(request.user, "<app>.<action>", obj)`` or use the ``permission_required``
+decorator (both in ``samverkan.accounts.decorators``); templates ask ``{% has_perm %}`` from
+``rules``. A rule here is the only place a role is turned into a right: a superuser gets no
+right that is not written here.
 
 Roles:
 - unit staff / unit manager: from ``organisations.UnitMembership`` (current ones);

@@ -17,10 +17,12 @@ def log_review(request):
     elif form.is_valid():
         entries = form.filter(AccessLog.objects.all())
     page = paginate(request, entries.select_related("user").order_by("-at", "-id"))
-    # Reading the log is itself logged, with what was asked for.
+    response = render(request, "audit/log_review.html", {"form": form, "page": page})
+    # Reading the log is itself logged, with what was asked for (after the page is read, so
+    # the entry does not show up in the very page it describes).
     record_access(
         request,
         reason=_("Logggranskning: %(query)s") % {"query": request.GET.urlencode() or "-"},
         action="search",
     )
-    return render(request, "audit/log_review.html", {"form": form, "page": page})
+    return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import total_ordering
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +19,14 @@ HT = "ht"
 _TERM_RE = re.compile(r"^\s*(vt|ht)\s*-?\s*(\d{4})\s*$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Term:
     year: int
-    season: str  # "vt" or "ht"; "ht" sorts after "vt" within a year, as it should
+    season: str  # "vt" or "ht"
+
+    def __lt__(self, other: Term) -> bool:
+        return (self.year, self.season == HT) < (other.year, other.season == HT)
 
     def __post_init__(self):
         if self.season not in (VT, HT):

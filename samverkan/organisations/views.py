@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.decorators import permission_required
+from samverkan.accounts.decorators import allowed, permission_required
 from samverkan.audit import record_access
 from samverkan.organisations.forms import PrincipalForm, UnitFilterForm
 from samverkan.organisations.models import (
@@ -78,7 +78,7 @@ def body_detail(request, pk):
             "body": body,
             "members": members,
             "past_members": past,
-            "may_change": request.user.has_perm("organisations.change_body", body),
+            "may_change": allowed(request.user, "organisations.change_body", body),
         },
     )
 
@@ -100,7 +100,7 @@ def unit_detail(request, pk):
     groups = LocalGroup.objects.filter(areas=unit.area_id) if unit.area_id else []
     seats = unit.body_memberships.current().select_related("body__local_group", "user")
     staff = None
-    if request.user.has_perm("organisations.view_unit_staff", unit):
+    if allowed(request.user, "organisations.view_unit_staff", unit):
         staff = (
             unit.memberships.current().select_related("user").order_by("role", "user__last_name")
         )
@@ -122,7 +122,7 @@ def principal_detail(request, pk):
         {
             "principal": principal,
             "page": paginate(request, units),
-            "may_change": request.user.has_perm("organisations.change_principal", principal),
+            "may_change": allowed(request.user, "organisations.change_principal", principal),
         },
     )
 
@@ -131,7 +131,7 @@ def principal_detail(request, pk):
 def principal_form(request, pk=None):
     principal = get_object_or_404(Principal, pk=pk) if pk else None
     perm = "organisations.change_principal" if principal else "organisations.add_principal"
-    if not request.user.has_perm(perm, principal):
+    if not allowed(request.user, perm, principal):
         raise PermissionDenied
     form = PrincipalForm(request.POST or None, instance=principal)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,164 @@
+"""Fixtures and helpers for the browser tests: Chromium through Playwright, axe on every page.
+
+Every page a test reaches goes through ``check_axe`` (serious and critical violations fail
+the test) and is saved as a full-page screenshot in ``test-artifacts/`` for people to look at.
+"""
+
+import os
+import re
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in this thread; without this Django's ORM (used
+# by the fixtures below) refuses to run.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import override_settings  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FAILING_IMPACTS = {"serious", "critical"}
+DEMO_PASSWORD = "samverkan-demo"  # samverkan.organisations.demo.DEMO_PASSWORD
+
+_axe = Axe()
+# Page -> [test name, screenshots taken so far]; filled by the ``page`` fixture.
+_shots: dict[object, list] = {}
+
+
+# --- fixtures -------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium was not found at {CHROMIUM}. The browser tests need Debian's chromium "
+            "package (apt-get install chromium); they do not use Playwright's downloads.",
+            pytrace=False,
+        )
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+    except Exception:
+        playwright.stop()
+        raise
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    _shots[page] = [re.sub(r"[^\w.-]+", "_", request.node.name), 0]
+    yield page
+    _shots.pop(page, None)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def _ssl_redirect_off():
+    override = override_settings(SECURE_SSL_REDIRECT=False)
+    override.enable()
+    active = [True]
+
+    def restore():
+        if active:
+            active.clear()
+            override.disable()
+
+    yield restore
+    restore()
+
+
+@pytest.fixture(scope="session")
+def live_server(_ssl_redirect_off, live_server):
+    """pytest-django's live server, reachable over plain HTTP.
+
+    With DEBUG off the settings turn on SECURE_SSL_REDIRECT, which would send the browser
+    to an https:// address the live server does not answer. SecurityMiddleware reads the
+    setting once, when the server thread builds its handler, and pytest-django's
+    ``live_server`` waits for that; so the override is lifted again right here and the rest
+    of the session (other tests included) sees the real setting.
+    """
+    _ssl_redirect_off()
+    return live_server
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    """The live server with the demo county loaded; returns its base URL."""
+    call_command("seed_demo", quiet=True)
+    return live_server.url
+
+
+# --- helpers --------------------------------------------------------------------------------
+def screenshot(page):
+    """Save a full-page screenshot as test-artifacts/<test name>-<n>.png."""
+    name, count = _shots.setdefault(page, ["page", 0])
+    count += 1
+    _shots[page][1] = count
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{count}.png"), full_page=True)
+
+
+def check_axe(page):
+    """Screenshot the page, run axe on it and fail on serious or critical violations."""
+    screenshot(page)
+    results = _axe.run(page)
+    them = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+    lines = []
+    for v in them:
+        targets = [" ".join(map(str, node["target"])) for node in v["nodes"][:3]]
+        more = f" (+{len(v['nodes']) - 3} more)" if len(v["nodes"]) > 3 else ""
+        lines.append(
+            f"- {v['id']} [{v['impact']}]: {v['help']}\n    on: {', '.join(targets)}{more}"
+        )
+    assert not them, f"axe found serious/critical violations on {page.url}:\n" + "\n".join(lines)
+
+
+def visit(page, url, status=None):
+    """Go to ``url``, check the response's status (below 400 unless given) and run axe."""
+    response = page.goto(url)
+    assert response is not None, f"no response for {url}"
+    if status is None:
+        assert response.status < 400, f"{url} answered {response.status}"
+    else:
+        assert response.status == status, f"{url} answered {response.status}, not {status}"
+    check_axe(page)
+    return response
+
+
+def follow(page, locator):
+    """Click ``locator``, wait for the page it leads to, check its status and run axe."""
+    with page.expect_navigation() as navigation:
+        locator.click()
+    response = navigation.value
+    assert response is not None, f"no response after clicking {locator}"
+    assert response.status < 400, f"{response.url} answered {response.status}"
+    page.wait_for_load_state()
+    check_axe(page)
+    return response
+
+
+def login(page, base_url, email, password=DEMO_PASSWORD):
+    """Log in through the form on /konto/login/; axe runs on both the form and where it
+    leads (the start page, or the form again with errors). Returns the POST's response."""
+    visit(page, f"{base_url}/konto/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    return follow(page, page.locator("main button[type=submit]"))

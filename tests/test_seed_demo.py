@@ -1,0 +1,85 @@
+import pytest
+from django.core.management import call_command
+
+from samverkan.accounts.models import User
+from samverkan.organisations import demo
+from samverkan.organisations.models import (
+    Area,
+    Body,
+    LocalGroup,
+    Membership,
+    Principal,
+    Unit,
+    UnitMembership,
+)
+
+
+def counts():
+    models = [Principal, Area, Unit, LocalGroup, Body, Membership, User, UnitMembership]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_demo_looks_like_the_county():
+    call_command("seed_demo", quiet=True)
+    assert Principal.objects.filter(kind="municipality").count() == 26
+    assert Area.objects.filter(kind="district").count() == 13
+    assert LocalGroup.objects.count() == 33
+    # Every area belongs to exactly one local group.
+    assert all(area.local_groups.count() == 1 for area in Area.objects.all())
+    region = Principal.objects.get(kind="region")
+    regional_kinds = set(region.units.values_list("kind", flat=True))
+    assert {"bup", "bumm", "habilitation", "youth_clinic", "child_health_care", "primary_care"} <= (
+        regional_kinds
+    )
+    assert set(Unit.objects.values_list("kind", flat=True)) == set(Unit.Kind.values)
+    county = set(Body.objects.filter(level="county").values_list("kind", flat=True))
+    assert county == {"bussam", "secretariat", "presidium"}
+    assert all(g.bodies.filter(kind="steering").exists() for g in LocalGroup.objects.all())
+
+
+@pytest.mark.django_db
+def test_norrtalje_and_jarva_follow_their_agreements():
+    call_command("seed_demo", quiet=True)
+    norrtalje = LocalGroup.objects.get(slug="norrtalje")
+    kinds = set(norrtalje.bodies.values_list("kind", flat=True))
+    assert kinds == {"steering", "working", "individforum", "consultation"}
+    chair = Membership.objects.current().get(body__local_group=norrtalje, role="chair")
+    assert chair.function == "Folkhälsostrateg"
+    working = norrtalje.bodies.get(kind="working").memberships.count()
+    assert working == 8  # seed 002 lists eight functions
+    consultation = norrtalje.bodies.get(kind="consultation")
+    assert "KSON (2020)" in consultation.cadence_note
+    jarva = LocalGroup.objects.get(slug="rinkeby-kista-och-spanga-tensta")
+    assert set(jarva.areas.values_list("name", flat=True)) == {"Rinkeby-Kista", "Spånga-Tensta"}
+    assert jarva.bodies.get(kind="working").memberships.filter(role="convener").count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_users_cover_every_role():
+    call_command("seed_demo", quiet=True)
+    users = User.objects.all()
+    assert users.filter(is_superuser=True).exists()
+    assert users.filter(is_secretariat=True).exists()
+    assert users.filter(is_log_reviewer=True).exists()
+    assert UnitMembership.objects.filter(role="staff").exists()
+    assert UnitMembership.objects.filter(role="manager").exists()
+    held = set(Membership.objects.filter(user__isnull=False).values_list("role", flat=True))
+    assert {"chair", "convener", "secretary"} <= held
+    user = users.get(email="ordforande.rinkeby@demo.example")
+    assert user.check_password(demo.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent(capsys):
+    call_command("seed_demo")
+    first = counts()
+    out = capsys.readouterr().out
+    assert "admin@demo.example" in out and demo.DEMO_PASSWORD in out
+    call_command("seed_demo", quiet=True)
+    assert counts() == first
+
+
+@pytest.mark.django_db
+def test_no_demo_passwords_without_demo_data(django_user_model):
+    assert not django_user_model.objects.exists()
