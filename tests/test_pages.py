@@ -1,7 +1,6 @@
-import pytest
-
 """Start page per role, error pages, language, admin and the health check."""
 
+import pytest
 from django.urls import reverse
 
 from samverkan.organisations.models import Membership

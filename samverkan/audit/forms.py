@@ -1,8 +1,16 @@
+from datetime import date, datetime, time, timedelta
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.models import AccessLog
+
+
+def start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class LogFilterForm(forms.Form):
@@ -41,20 +49,24 @@ class LogFilterForm(forms.Form):
     def filter(self, queryset):
         data = self.cleaned_data
         if data.get("user"):
+            # Find the people first (a small table), then their entries through the
+            # (user, at) index; a text search across the whole log would not scale.
             term = data["user"].strip()
-            queryset = queryset.filter(
-                Q(user_label__icontains=term)
-                | Q(user__first_name__icontains=term)
-                | Q(user__last_name__icontains=term)
+            users = get_user_model().objects.filter(
+                Q(email__icontains=term)
+                | Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
             )
+            queryset = queryset.filter(user__in=users.values("pk"))
         if data.get("object_type"):
             queryset = queryset.filter(object_type=data["object_type"].strip().lower())
         if data.get("object_id"):
             queryset = queryset.filter(object_id=data["object_id"].strip())
         if data.get("action"):
             queryset = queryset.filter(action=data["action"])
+        # Whole days in Stockholm time, as ranges on the indexed column.
         if data.get("date_from"):
-            queryset = queryset.filter(at__date__gte=data["date_from"])
+            queryset = queryset.filter(at__gte=start_of_day(data["date_from"]))
         if data.get("date_to"):
-            queryset = queryset.filter(at__date__lte=data["date_to"])
+            queryset = queryset.filter(at__lt=start_of_day(data["date_to"] + timedelta(days=1)))
         return queryset

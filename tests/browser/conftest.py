@@ -71,7 +71,17 @@ def page(browser, request):
 
 
 @pytest.fixture(scope="session")
-def _ssl_redirect_off():
+def _plain_http():
+    """Switches SECURE_SSL_REDIRECT off until ``restore()`` is called (see live_server)."""
+    if os.environ.get("HTTPS") in ("yes", "on", "1"):
+        # wsgiref copies the process environment into every request's WSGI environ and
+        # takes HTTPS=1 there to mean the request came over TLS, so Django would reject
+        # every form POST from http://localhost as cross-origin.
+        pytest.fail(
+            "Run the browser tests without HTTPS=1 in the environment: the live server is "
+            "plain HTTP.",
+            pytrace=False,
+        )
     override = override_settings(SECURE_SSL_REDIRECT=False)
     override.enable()
     active = [True]
@@ -86,16 +96,16 @@ def _ssl_redirect_off():
 
 
 @pytest.fixture(scope="session")
-def live_server(_ssl_redirect_off, live_server):
+def live_server(_plain_http, live_server):
     """pytest-django's live server, reachable over plain HTTP.
 
-    With DEBUG off the settings turn on SECURE_SSL_REDIRECT, which would send the browser
-    to an https:// address the live server does not answer. SecurityMiddleware reads the
-    setting once, when the server thread builds its handler, and pytest-django's
+    Whenever HTTPS is on in the settings (DEBUG off), SECURE_SSL_REDIRECT would send the
+    browser to an https:// address the live server does not answer. SecurityMiddleware
+    reads that setting once, when the server thread builds its handler, and pytest-django's
     ``live_server`` waits for that; so the override is lifted again right here and the rest
     of the session (other tests included) sees the real setting.
     """
-    _ssl_redirect_off()
+    _plain_http()
     return live_server
 
 
