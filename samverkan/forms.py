@@ -26,3 +26,9 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = BoundField
+
+
+class FilterForm(forms.Form):
+    """A form that narrows a list: every field is optional, so none is marked as such."""
+
+    is_filter = True

@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.models import AccessLog
+from samverkan.forms import FilterForm
 
 
 def start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(FilterForm):
     user = forms.CharField(
         label=_("Användare"),
         required=False,

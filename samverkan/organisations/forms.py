@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.forms import FilterForm
 from samverkan.organisations.models import Principal, Unit
 
 
@@ -10,7 +11,7 @@ class PrincipalForm(forms.ModelForm):
         fields = ["name", "kind", "organisation_number"]
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(FilterForm):
     q = forms.CharField(label=_("Namn innehåller"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("Typ av verksamhet"),
