@@ -4,6 +4,7 @@ and the system roles below; see ``roles.py`` and ``rules.py``."""
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailUserManager(UserManager):
@@ -46,7 +47,7 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("användare")
-        verbose_name_plural = _("användare")
+        verbose_name_plural = pgettext_lazy("plural", "användare")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.models import AccessLog
 from samverkan.forms import FilterForm
+
+
+def record_types() -> list[tuple[str, str]]:
+    """The project's own models, as the log names them: "organisations.unit"."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("samverkan.")]
+    return sorted(
+        ((m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in models),
+        key=lambda choice: choice[1],
+    )
 
 
 def start_of_day(day: date) -> datetime:
@@ -21,12 +31,7 @@ class LogFilterForm(FilterForm):
         max_length=254,
         help_text=_("E-postadress eller namn, hela eller en del."),
     )
-    object_type = forms.CharField(
-        label=_("Posttyp"),
-        required=False,
-        max_length=100,
-        help_text=_("Till exempel organisations.unit."),
-    )
+    object_type = forms.ChoiceField(label=_("Posttyp"), required=False)
     object_id = forms.CharField(label=_("Post-id"), required=False, max_length=64)
     action = forms.ChoiceField(
         label=_("Händelse"),
@@ -39,6 +44,10 @@ class LogFilterForm(FilterForm):
     date_to = forms.DateField(
         label=_("Till och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("Alla posttyper"))] + record_types()
 
     def clean(self):
         data = super().clean()
@@ -60,7 +69,7 @@ class LogFilterForm(FilterForm):
             )
             queryset = queryset.filter(user__in=users.values("pk"))
         if data.get("object_type"):
-            queryset = queryset.filter(object_type=data["object_type"].strip().lower())
+            queryset = queryset.filter(object_type=data["object_type"])
         if data.get("object_id"):
             queryset = queryset.filter(object_id=data["object_id"].strip())
         if data.get("action"):

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.utils import translation
+
 from samverkan.audit.models import AccessLog
 
 
@@ -17,6 +20,15 @@ def role_label(user) -> str:
 
 
 def write_entry(request, obj=None, *, reason, action="view", role="", status_code=None):
+    # The log reads the same whatever language the user has chosen: texts are written in
+    # the service's default language (callers pass lazy translations).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _write_entry(
+            request, obj, reason=str(reason), action=action, role=str(role), status_code=status_code
+        )
+
+
+def _write_entry(request, obj, *, reason, action, role, status_code):
     user = request.user if request.user.is_authenticated else None
     entry = AccessLog(
         user=user,

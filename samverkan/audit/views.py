@@ -1,5 +1,6 @@
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.decorators import permission_required
 from samverkan.audit import record_access
@@ -22,7 +23,7 @@ def log_review(request):
     # the entry does not show up in the very page it describes).
     record_access(
         request,
-        reason=_("Logggranskning: %(query)s") % {"query": request.GET.urlencode() or "-"},
+        reason=format_lazy("{} {}", _("Logggranskning:"), request.GET.urlencode() or "-"),
         action="search",
     )
     return response

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from stdnum.se import orgnr
 
 
@@ -252,7 +253,7 @@ class Body(models.Model):
     class Meta:
         ordering = ["local_group__name", "kind", "name"]
         verbose_name = _("organ")
-        verbose_name_plural = _("organ")
+        verbose_name_plural = pgettext_lazy("plural", "organ")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(level="local", local_group__isnull=False))
@@ -335,7 +336,7 @@ class Membership(models.Model):
     class Meta:
         ordering = ["body", "role", "function"]
         verbose_name = _("medlemskap")
-        verbose_name_plural = _("medlemskap")
+        verbose_name_plural = pgettext_lazy("plural", "medlemskap")
 
     def __str__(self) -> str:
         holder = self.user.get_full_name() if self.user_id else _("vakant")

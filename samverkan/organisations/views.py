@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverkan.accounts.decorators import allowed, permission_required
 from samverkan.audit import record_access
@@ -104,7 +105,7 @@ def unit_detail(request, pk):
         staff = (
             unit.memberships.current().select_related("user").order_by("role", "user__last_name")
         )
-        record_access(request, unit, reason=_("Visade verksamhetens personal"))
+        record_access(request, unit, reason=gettext_lazy("Visade verksamhetens personal"))
     return render(
         request,
         "organisations/unit_detail.html",
@@ -136,7 +137,7 @@ def principal_form(request, pk=None):
     form = PrincipalForm(request.POST or None, instance=principal)
     if request.method == "POST" and form.is_valid():
         principal = form.save()
-        record_access(request, principal, reason=_("Sparade huvudman"), action="change")
+        record_access(request, principal, reason=gettext_lazy("Sparade huvudman"), action="change")
         messages.success(request, _("Huvudmannen %(name)s är sparad.") % {"name": principal.name})
         return redirect(principal)
     return render(
