@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "samverkan.accounts",
     "samverkan.organisations",
     "samverkan.audit",
+    "samverkan.people",
+    "samverkan.consent",
+    "samverkan.forum",
 ]
 
 MIDDLEWARE = [

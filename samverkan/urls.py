@@ -14,6 +14,9 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("katalog/", include("samverkan.organisations.urls")),
     path("logg/", include("samverkan.audit.urls")),
+    path("barn/", include("samverkan.people.urls")),
+    path("samtycken/", include("samverkan.consent.urls")),
+    path("individforum/", include("samverkan.forum.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,10 @@ Roles:
 
 import rules
 
+from samverkan.forum.access import CaseAccess
 from samverkan.organisations.models import Membership, UnitMembership
+from samverkan.people.models import Involvement
+from samverkan.people.visibility import ChildAccess, current_units
 
 
 @rules.predicate
@@ -96,3 +99,43 @@ rules.add_perm(
 
 # The access log: only log reviewers read it (system admins cannot, by design: separation).
 rules.add_perm("audit.view_accesslog", rules.is_authenticated & is_log_reviewer)
+
+
+# --- Children (people) ----------------------------------------------------------------------
+@rules.predicate
+def sees_child(user, child):
+    return ChildAccess(user, [child]).may_see(child)
+
+
+@rules.predicate
+def works_where_child_is_involved(user, child):
+    """The owning unit or a unit taking part in the child's matters: they hold the forms."""
+    unit_ids = [unit.pk for unit in current_units(user)]
+    return child.owning_unit_id in unit_ids or (
+        Involvement.objects.filter(child=child, unit_id__in=unit_ids).exists()
+    )
+
+
+rules.add_perm("people.search_child", rules.is_authenticated & works_at_a_unit)
+rules.add_perm("people.view_child", rules.is_authenticated & sees_child)
+rules.add_perm("consent.add_consent", rules.is_authenticated & works_where_child_is_involved)
+rules.add_perm("consent.revoke_consent", rules.is_authenticated & works_where_child_is_involved)
+
+
+# --- Individforum ---------------------------------------------------------------------------
+def _case_predicate(method):
+    @rules.predicate(name=method)
+    def predicate(user, case):
+        return case is not None and getattr(CaseAccess(user, [case]), method)(case)
+
+    return predicate
+
+
+rules.add_perm("forum.raise_case", rules.is_authenticated & works_at_a_unit)
+rules.add_perm("forum.view_case", rules.is_authenticated & _case_predicate("may_view"))
+rules.add_perm(
+    "forum.view_case_content", rules.is_authenticated & _case_predicate("may_view_content")
+)
+rules.add_perm("forum.manage_case", rules.is_authenticated & _case_predicate("may_manage"))
+rules.add_perm("forum.sign_protocol", rules.is_authenticated & _case_predicate("may_sign"))
+rules.add_perm("forum.decide_case", rules.is_authenticated & _case_predicate("may_decide"))

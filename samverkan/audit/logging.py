@@ -44,6 +44,6 @@ def _write_entry(request, obj, *, reason, action, role, status_code):
     if obj is not None:
         entry.object_type = obj._meta.label_lower
         entry.object_id = str(obj.pk)
-        entry.object_label = str(obj)[:200]
+        entry.object_label = str(getattr(obj, "audit_label", None) or obj)[:200]
     entry.save()
     return entry

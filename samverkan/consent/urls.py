@@ -1,0 +1,10 @@
+from django.urls import path
+
+from samverkan.consent import views
+
+app_name = "consent"
+
+urlpatterns = [
+    path("barn/<int:child_pk>/nytt/", views.add, name="add"),
+    path("<int:pk>/aterkalla/", views.revoke, name="revoke"),
+]

@@ -1,0 +1,83 @@
+"""The case's documents: the calendar invitation, the protocol as PDF, correction copies."""
+
+import datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from samverkan.forum.models import Protocol
+
+MEETING_LENGTH = datetime.timedelta(hours=1, minutes=30)
+
+
+def invitation_ics(request, case) -> bytes:
+    """An iCalendar invitation. It travels by e-mail and into calendars, so it carries the
+    case reference and a link, never the child's name or number."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Samverkan//BUS individforum//SV")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    start = case.meeting_start()
+    event.add("uid", f"{case.reference}@{request.get_host()}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", start)
+    event.add("dtend", start + MEETING_LENGTH)
+    event.add("summary", f"BUS individforum {case.reference}")
+    event.add("location", case.meeting_place)
+    event.add(
+        "description",
+        f"BUS individforum, {case.local_group}. Ärendet: "
+        f"{request.build_absolute_uri(case.get_absolute_url())}",
+    )
+    if case.convener_id:
+        event.add("organizer", f"mailto:{case.convener.email}")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def protocol_parts(protocol) -> dict:
+    return {
+        "attendees": protocol.attendees.select_related("unit"),
+        "views": protocol.views.select_related("unit"),
+        "decisions": protocol.decisions.select_related("responsible_unit"),
+    }
+
+
+def protocol_pdf(request, protocol, *, identity: bool) -> bytes:
+    from weasyprint import HTML  # imported here: it loads native libraries
+
+    html = render_to_string(
+        "forum/protocol_pdf.html",
+        {
+            "protocol": protocol,
+            "case": protocol.case,
+            "identity": identity,
+            **protocol_parts(protocol),
+        },
+        request=request,
+    )
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+def copy_protocol(protocol, user, note: str) -> Protocol:
+    """A new draft with the signed version's content; the signed one stays untouched."""
+    draft = Protocol.objects.create(
+        case=protocol.case,
+        version=protocol.version + 1,
+        background=protocol.background,
+        follow_up=protocol.follow_up,
+        correction_note=note,
+        created_by=user,
+    )
+    for attendee in protocol.attendees.all():
+        draft.attendees.create(name=attendee.name, function=attendee.function, unit=attendee.unit)
+    for view in protocol.views.all():
+        draft.views.create(unit=view.unit, view=view.view)
+    for decision in protocol.decisions.all():
+        draft.decisions.create(
+            text=decision.text, responsible_unit=decision.responsible_unit, due_on=decision.due_on
+        )
+    return draft

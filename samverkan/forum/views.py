@@ -1,0 +1,434 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samverkan.accounts.decorators import permission_required
+from samverkan.audit import record_access
+from samverkan.consent.models import Consent
+from samverkan.forum import documents
+from samverkan.forum.access import CaseAccess
+from samverkan.forum.forms import (
+    CaseFilterForm,
+    CaseWorkerForm,
+    ConveneForm,
+    CorrectionForm,
+    OutcomeForm,
+    ProtocolForm,
+    RaiseCaseForm,
+    SignForm,
+    SteeringDecisionForm,
+    protocol_formsets,
+)
+from samverkan.forum.models import ForumCase, Invitee, Protocol, StatusChange
+from samverkan.organisations.models import LocalGroup, Membership, Unit, UnitMembership
+from samverkan.pagination import paginate
+from samverkan.people.models import Child, involve
+from samverkan.people.visibility import current_units
+
+CASE_RELATED = ("child__owning_unit", "raised_by_unit__principal", "local_group", "convener")
+
+
+def load_case(request, reference, *checks):
+    """The case and the user's access to it; 404 unless the user may see it exists, 403
+    if one of ``checks`` (CaseAccess method names) fails."""
+    case = get_object_or_404(ForumCase.objects.select_related(*CASE_RELATED), reference=reference)
+    access = CaseAccess(request.user, [case])
+    if not access.may_view(case):
+        raise Http404
+    for check in checks:
+        if not getattr(access, check)(case):
+            raise PermissionDenied
+    return case, access
+
+
+def change_status(case, status, user, note=""):
+    case.status = status
+    case.save(update_fields=["status"])
+    StatusChange.objects.create(case=case, status=status, by=user, note=str(note)[:300])
+
+
+def party_units(case):
+    unit_ids = {case.raised_by_unit_id, *case.invitees.values_list("unit_id", flat=True)}
+    return Unit.objects.filter(pk__in=unit_ids).order_by("name")
+
+
+# --- lists ------------------------------------------------------------------------------------
+def my_groups(user):
+    seats = Membership.objects.current().filter(user=user)
+    return LocalGroup.objects.filter(bodies__memberships__in=seats).distinct()
+
+
+@permission_required("forum.raise_case")
+def case_list(request):
+    groups = my_groups(request.user)
+    form = CaseFilterForm(request.GET or None, groups=groups)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    view = data.get("vy") or "enhet"
+    units = current_units(request.user)
+    cases = ForumCase.objects.select_related(*CASE_RELATED)
+    if view == "sammankallar":
+        cases = cases.filter(convener=request.user)
+    elif view == "grupp":
+        group = data.get("grupp") or groups.first()
+        cases = cases.filter(local_group=group) if group else cases.none()
+    else:
+        cases = cases.filter(Q(raised_by_unit__in=units) | Q(invitees__unit__in=units)).distinct()
+    if form.is_bound and not form.is_valid():
+        cases = cases.none()
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    if data.get("forsenade"):
+        cases = cases.overdue()
+    if data.get("fran"):
+        cases = cases.filter(raised_on__gte=data["fran"])
+    if data.get("till"):
+        cases = cases.filter(raised_on__lte=data["till"])
+    page = paginate(request, cases)
+    access = CaseAccess(request.user, page.object_list, units=units)
+    rows = [
+        {
+            "case": case,
+            "identity": access.shows_identity(case),
+            "content": access.may_view_content(case),
+        }
+        for case in page.object_list
+        if access.may_view(case)
+    ]
+    return render(
+        request,
+        "forum/case_list.html",
+        {"form": form, "page": page, "rows": rows, "view": view, "today": timezone.localdate()},
+    )
+
+
+# --- raising a case ---------------------------------------------------------------------------
+@permission_required("forum.raise_case")
+def raise_case(request):
+    units = current_units(request.user)
+    form = RaiseCaseForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            child = Child.objects.filter(personal_number=data["personal_number"]).first()
+            if child is None:
+                if not data["first_name"] or not data["last_name"]:
+                    form.add_error(
+                        "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
+                    )
+                    return render(request, "forum/raise_case.html", {"form": form})
+                child = Child.objects.create(
+                    personal_number=data["personal_number"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    protected_identity=data["protected_identity"],
+                    owning_unit=data["raised_by_unit"],
+                    created_by=request.user,
+                )
+            case = ForumCase.objects.create(
+                local_group=data["local_group"],
+                child=child,
+                raised_by_unit=data["raised_by_unit"],
+                raised_by=request.user,
+                noticed_on=data["noticed_on"],
+                reason=data["reason"],
+                convener=data["convener"],
+            )
+            StatusChange.objects.create(case=case, status=case.status, by=request.user)
+            involve(child, case.raised_by_unit, f"Individforum {case.reference}")
+            for unit in current_units(case.convener):
+                involve(child, unit, f"Sammankallande, individforum {case.reference}")
+        record_access(request, case, reason=gettext_lazy("Anmälde ärende"), action="change")
+        messages.success(
+            request,
+            _("Ärendet %(ref)s är anmält. Forumet ska sammanträda senast %(date)s.")
+            % {"ref": case.reference, "date": case.deadline.isoformat()},
+        )
+        return redirect(case)
+    return render(request, "forum/raise_case.html", {"form": form})
+
+
+# --- the case ---------------------------------------------------------------------------------
+@login_required
+def case_detail(request, reference):
+    case, access = load_case(request, reference)
+    content = access.may_view_content(case)
+    if content:
+        record_access(request, case, reason=gettext_lazy("Visade ärendet"))
+        record_access(
+            request, case.child, reason=format_lazy("{} {}", gettext_lazy("Visade ärendet"), case)
+        )
+    return render(
+        request,
+        "forum/case_detail.html",
+        {
+            "case": case,
+            "content": content,
+            "identity": access.shows_identity(case),
+            "may_manage": access.may_manage(case),
+            "may_sign": access.may_sign(case),
+            "may_decide": access.may_decide(case) and case.status == ForumCase.Status.LIFTED,
+            "invitees": case.invitees.select_related("unit__principal", "person"),
+            "protocols": case.protocols.select_related("signed_by") if content else [],
+            "history": case.history.select_related("by"),
+            "consents": (
+                Consent.objects.for_purpose(case).prefetch_related("units") if content else []
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def convene(request, reference):
+    case, access = load_case(request, reference, "may_manage")
+    if not case.is_open:
+        messages.info(request, _("Ärendet är avslutat och kan inte längre sammankallas."))
+        return redirect(case)
+    form = ConveneForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            case = form.save()
+            chosen = set(form.cleaned_data["invited_units"])
+            case.invitees.filter(role=Invitee.Role.MANAGER).exclude(unit__in=chosen).delete()
+            for unit in chosen | {case.raised_by_unit}:
+                invite_managers(case, unit)
+                involve(case.child, unit, f"Individforum {case.reference}")
+            for unit in current_units(case.convener):
+                involve(case.child, unit, f"Sammankallande, individforum {case.reference}")
+            if case.status == ForumCase.Status.RAISED:
+                change_status(case, ForumCase.Status.CONVENED, request.user, _("Möte bokat"))
+        record_access(request, case, reason=gettext_lazy("Sammankallade forum"), action="change")
+        messages.success(
+            request, _("Mötet är bokat. Ladda ner kallelsen och skicka den till de kallade.")
+        )
+        return redirect(case)
+    return render(request, "forum/convene.html", {"form": form, "case": case})
+
+
+def invite_managers(case, unit):
+    managers = (
+        UnitMembership.objects.current()
+        .filter(unit=unit, role=UnitMembership.Role.MANAGER)
+        .select_related("user")
+    )
+    people = [m.user for m in managers] or [None]
+    for person in people:
+        Invitee.objects.get_or_create(
+            case=case, unit=unit, person=person, defaults={"role": Invitee.Role.MANAGER}
+        )
+
+
+@login_required
+def case_workers(request, reference):
+    case, access = load_case(request, reference, "may_manage")
+    form = CaseWorkerForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["case_workers"]
+        with transaction.atomic():
+            case.invitees.filter(role=Invitee.Role.CASE_WORKER).exclude(person__in=chosen).delete()
+            parties = set(party_units(case))
+            for person in chosen:
+                unit = next(u for u in current_units(person) if u in parties)
+                Invitee.objects.get_or_create(
+                    case=case, unit=unit, person=person, defaults={"role": Invitee.Role.CASE_WORKER}
+                )
+        messages.success(request, _("De kallade handläggarna är sparade."))
+        return redirect(case)
+    return render(request, "forum/case_workers.html", {"form": form, "case": case})
+
+
+@login_required
+def invitation(request, reference):
+    case, access = load_case(request, reference)
+    if case.meeting_on is None:
+        raise Http404
+    response = HttpResponse(documents.invitation_ics(request, case), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}.ics"'
+    return response
+
+
+# --- the protocol -----------------------------------------------------------------------------
+@login_required
+def protocol_edit(request, reference):
+    case, access = load_case(request, reference, "may_manage", "may_view_content")
+    protocol = case.protocols.order_by("-version").first()
+    if protocol is None:
+        if case.meeting_on is None:
+            messages.error(request, _("Boka mötet innan protokollet skrivs."))
+            return redirect(case)
+        protocol = Protocol(case=case, version=1, created_by=request.user)
+    elif protocol.is_locked:
+        return redirect("forum:protocol", case.reference, protocol.version)
+    units = party_units(case)
+    form = ProtocolForm(request.POST or None, instance=protocol)
+    formsets = protocol_formsets(request.POST or None, protocol, units)
+    if not protocol.pk and not request.POST:
+        for sub, unit in zip(formsets["views"].forms, units, strict=False):
+            sub.initial = {"unit": unit.pk}
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(f.is_valid() for f in formsets.values())
+    ):
+        with transaction.atomic():
+            protocol = form.save()
+            for formset in formsets.values():
+                formset.instance = protocol
+                formset.save()
+        record_access(request, protocol, reason=gettext_lazy("Skrev protokoll"), action="change")
+        messages.success(request, _("Protokollet är sparat som utkast."))
+        return redirect("forum:protocol", case.reference, protocol.version)
+    return render(
+        request,
+        "forum/protocol_form.html",
+        {"form": form, "formsets": formsets, "case": case, "protocol": protocol},
+    )
+
+
+@login_required
+def protocol_detail(request, reference, version):
+    case, access = load_case(request, reference, "may_view_content")
+    protocol = get_object_or_404(case.protocols.select_related("signed_by"), version=version)
+    record_access(request, protocol, reason=gettext_lazy("Läste protokoll"))
+    sign_form = None
+    if not protocol.is_locked and access.may_manage(case):
+        sign_form = SignForm(case=case, user=request.user)
+    return render(
+        request,
+        "forum/protocol_detail.html",
+        {
+            "case": case,
+            "protocol": protocol,
+            "identity": access.shows_identity(case),
+            "sign_form": sign_form,
+            "may_manage": access.may_manage(case),
+            "correction_form": CorrectionForm() if protocol.is_locked else None,
+            "is_latest": not case.protocols.filter(version__gt=protocol.version).exists(),
+            **documents.protocol_parts(protocol),
+        },
+    )
+
+
+@login_required
+def protocol_sign(request, reference, version):
+    case, access = load_case(request, reference, "may_manage", "may_view_content")
+    protocol = get_object_or_404(case.protocols, version=version)
+    if request.method != "POST" or protocol.is_locked:
+        return redirect("forum:protocol", case.reference, protocol.version)
+    form = SignForm(request.POST, case=case, user=request.user)
+    if form.is_valid():
+        with transaction.atomic():
+            locked = Protocol.objects.select_for_update().get(pk=protocol.pk)
+            if not locked.is_locked:
+                locked.signed_by = request.user
+                locked.signed_at = timezone.now()
+                locked.save(update_fields=["signed_by", "signed_at"])
+        record_access(
+            request, protocol, reason=gettext_lazy("Justerade protokoll"), action="change"
+        )
+        messages.success(request, _("Protokollet är justerat och låst."))
+        return redirect("forum:protocol", case.reference, protocol.version)
+    return render(
+        request,
+        "forum/protocol_detail.html",
+        {
+            "case": case,
+            "protocol": protocol,
+            "identity": access.shows_identity(case),
+            "sign_form": form,
+            "may_manage": True,
+            "is_latest": True,
+            **documents.protocol_parts(protocol),
+        },
+        status=200,
+    )
+
+
+@login_required
+def protocol_correct(request, reference, version):
+    """Start a new draft version from a signed one; the signed one is kept as it was."""
+    case, access = load_case(request, reference, "may_manage", "may_view_content")
+    protocol = get_object_or_404(case.protocols, version=version, signed_at__isnull=False)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if case.protocols.filter(version__gt=protocol.version).exists():
+            messages.info(request, _("Det finns redan en senare version."))
+            return redirect("forum:protocol_edit", case.reference)
+        with transaction.atomic():
+            draft = documents.copy_protocol(
+                protocol, request.user, form.cleaned_data["correction_note"]
+            )
+        messages.success(request, _("Version %(n)s är skapad som utkast.") % {"n": draft.version})
+        return redirect("forum:protocol_edit", case.reference)
+    return redirect("forum:protocol", case.reference, protocol.version)
+
+
+@login_required
+def protocol_pdf(request, reference, version):
+    case, access = load_case(request, reference, "may_view_content")
+    protocol = get_object_or_404(case.protocols.select_related("signed_by"), version=version)
+    record_access(
+        request, protocol, reason=gettext_lazy("Hämtade protokoll som PDF"), action="export"
+    )
+    pdf = documents.protocol_pdf(request, protocol, identity=access.shows_identity(case))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{case.reference}-protokoll-v{protocol.version}.pdf"'
+    )
+    return response
+
+
+# --- outcome ----------------------------------------------------------------------------------
+@login_required
+def outcome(request, reference):
+    case, access = load_case(request, reference, "may_sign")
+    if not case.is_open:
+        messages.info(request, _("Utfallet är redan registrerat."))
+        return redirect(case)
+    form = OutcomeForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if form.cleaned_data["outcome"] == "lifted":
+                case.principled_question = form.cleaned_data["principled_question"].strip()
+                case.save(update_fields=["principled_question"])
+                change_status(
+                    case, ForumCase.Status.LIFTED, request.user, _("Lyft till styrgruppen")
+                )
+            else:
+                change_status(case, ForumCase.Status.RESOLVED, request.user, _("Löst i forum"))
+        record_access(request, case, reason=gettext_lazy("Registrerade utfall"), action="change")
+        messages.success(request, _("Utfallet är registrerat."))
+        return redirect(case)
+    return render(request, "forum/outcome.html", {"form": form, "case": case})
+
+
+@login_required
+def steering_decision(request, reference):
+    case, access = load_case(request, reference, "may_decide")
+    if case.status != ForumCase.Status.LIFTED:
+        messages.error(request, _("Bara ärenden som lyfts till styrgruppen kan avgöras där."))
+        return redirect(case)
+    form = SteeringDecisionForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            case.steering_decision = form.cleaned_data["decision"]
+            case.steering_decided_on = form.cleaned_data["decided_on"]
+            case.steering_decided_by = request.user
+            case.save(
+                update_fields=["steering_decision", "steering_decided_on", "steering_decided_by"]
+            )
+            change_status(case, ForumCase.Status.DECIDED, request.user, _("Styrgruppen beslutade"))
+        record_access(
+            request, case, reason=gettext_lazy("Registrerade styrgruppsbeslut"), action="change"
+        )
+        messages.success(request, _("Styrgruppens beslut är registrerat."))
+        return redirect(case)
+    return render(request, "forum/steering_decision.html", {"form": form, "case": case})

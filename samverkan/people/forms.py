@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.forms import FilterForm
+from samverkan.people.models import Child, normalise_personal_number, validate_personal_number
+
+
+class PersonalNumberField(forms.CharField):
+    """Accepts 10 or 12 digits, with or without separator; returns YYYYMMDD-NNNN."""
+
+    default_validators = [validate_personal_number]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("label", _("Personnummer eller samordningsnummer"))
+        kwargs.setdefault("help_text", _("ÅÅÅÅMMDD-NNNN, till exempel 20170101-2393."))
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalise_personal_number(value) if value else value
+
+
+class ChildSearchForm(FilterForm):
+    personal_number = PersonalNumberField()
+
+
+class ChildForm(forms.ModelForm):
+    personal_number = PersonalNumberField()
+
+    class Meta:
+        model = Child
+        fields = ["personal_number", "first_name", "last_name", "address", "protected_identity"]

@@ -1,0 +1,149 @@
+"""Children and their guardians: the personal data every BUS process is about.
+
+Who may see a child is decided in ``samverkan.people.visibility``; every view of a child is
+written to the access log.
+"""
+
+import contextlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from personnummer import personnummer
+
+
+def normalise_personal_number(value: str) -> str:
+    """ "YYYYMMDD-NNNN" for a valid personnummer or samordningsnummer; ValueError otherwise."""
+    try:
+        number = personnummer.parse(value.strip())
+    except (personnummer.PersonnummerException, TypeError, ValueError) as error:
+        raise ValueError(value) from error
+    digits = number.format(long_format=True)
+    return f"{digits[:8]}-{digits[8:]}"
+
+
+def validate_personal_number(value: str) -> None:
+    try:
+        normalise_personal_number(value)
+    except ValueError:
+        raise ValidationError(
+            _(
+                "Ange ett giltigt personnummer eller samordningsnummer, till exempel "
+                "20170101-2393. Kontrollera siffrorna: den sista är en kontrollsiffra."
+            ),
+            code="invalid_personal_number",
+        ) from None
+
+
+class Child(models.Model):
+    personal_number = models.CharField(
+        _("personnummer eller samordningsnummer"),
+        max_length=13,
+        unique=True,
+        validators=[validate_personal_number],
+        help_text=_("Tolv siffror: ÅÅÅÅMMDD-NNNN. Samordningsnummer har dagen plus 60."),
+    )
+    first_name = models.CharField(_("förnamn"), max_length=100)
+    last_name = models.CharField(_("efternamn"), max_length=100)
+    address = models.CharField(_("adress"), max_length=200, blank=True)
+    protected_identity = models.BooleanField(
+        _("skyddade personuppgifter"),
+        default=False,
+        help_text=_("Namn och kontaktuppgifter visas då bara för den ansvariga verksamheten."),
+    )
+    owning_unit = models.ForeignKey(
+        "organisations.Unit",
+        verbose_name=_("ansvarig verksamhet"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Verksamheten som registrerade barnet och äger uppgifterna."),
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("barn")
+        verbose_name_plural = _("barn")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        # Stored one way (YYYYMMDD-NNNN) so that lookups match; an invalid number is left
+        # as given for full_clean() to report.
+        with contextlib.suppress(ValueError):
+            self.personal_number = normalise_personal_number(self.personal_number)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:child", args=[self.pk])
+
+    @property
+    def audit_label(self) -> str:
+        # What the access log keeps: never the name or the number.
+        return f"Barn {self.pk}"
+
+    @property
+    def is_coordination_number(self) -> bool:
+        return int(self.personal_number[6:8]) > 60
+
+
+class Guardian(models.Model):
+    child = models.ForeignKey(
+        Child, verbose_name=_("barn"), on_delete=models.CASCADE, related_name="guardians"
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(_("adress"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("vårdnadshavare")
+        verbose_name_plural = _("vårdnadshavare")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Involvement(models.Model):
+    """A unit takes part in the child's matters (a forum case, a plan): the ground on which
+    its staff may see the child at all. Other apps add these through ``involve()``."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
+    unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.CASCADE, related_name="child_involvements"
+    )
+    reason = models.CharField(_("grund"), max_length=200)
+    since = models.DateTimeField(_("sedan"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deltagande verksamhet")
+        verbose_name_plural = _("deltagande verksamheter")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "unit"], name="involvement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.reason})"
+
+
+def involve(child: Child, unit, reason: str) -> Involvement:
+    involvement, _ = Involvement.objects.get_or_create(
+        child=child, unit=unit, defaults={"reason": str(reason)[:200]}
+    )
+    return involvement
+
+
+def full_clean_number(value: str) -> str:
+    """Normalise or raise ValidationError (for forms)."""
+    validate_personal_number(value)
+    return normalise_personal_number(value)
