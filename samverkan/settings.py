@@ -44,6 +44,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("SITE_NAME", "Samverkan")
+# The public address, for links in e-mails sent by periodic jobs (no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Shown as a banner on every page when the database holds demo data (set by scripts/demo).
 DEMO_MODE = env_bool("DEMO_MODE", False)
 

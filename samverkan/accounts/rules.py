@@ -131,7 +131,13 @@ def _case_predicate(method):
     return predicate
 
 
+@rules.predicate
+def holds_a_seat(user):
+    return Membership.objects.current().filter(user=user).exists()
+
+
 rules.add_perm("forum.raise_case", rules.is_authenticated & works_at_a_unit)
+rules.add_perm("forum.list_cases", rules.is_authenticated & (works_at_a_unit | holds_a_seat))
 rules.add_perm("forum.view_case", rules.is_authenticated & _case_predicate("may_view"))
 rules.add_perm(
     "forum.view_case_content", rules.is_authenticated & _case_predicate("may_view_content")

@@ -66,7 +66,7 @@ def my_groups(user):
     return LocalGroup.objects.filter(bodies__memberships__in=seats).distinct()
 
 
-@permission_required("forum.raise_case")
+@permission_required("forum.list_cases")
 def case_list(request):
     groups = my_groups(request.user)
     form = CaseFilterForm(request.GET or None, groups=groups)

@@ -1,0 +1,605 @@
+"""Individforum: the 14-day rule, raising, convening, consent gating, protocol locking,
+outcome and the steering group's decision, lists, documents and reminders."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan.audit.models import AccessLog
+from samverkan.consent.models import Consent
+from samverkan.forum.models import ForumCase, Invitee, Protocol, Reminder, deadline_for
+from samverkan.forum.reminders import send_reminders
+from samverkan.organisations.models import Body, Membership, Unit, UnitMembership
+from samverkan.people.models import Child, involve
+from tests.helpers import count_queries, employ, seat
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+# --- the 14-day rule --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("noticed", "deadline"),
+    [
+        ("2026-03-02", "2026-03-16"),
+        ("2026-01-25", "2026-02-08"),  # across a month end
+        ("2026-02-20", "2026-03-06"),  # February, not a leap year
+        ("2028-02-20", "2028-03-05"),  # leap year
+        ("2025-12-20", "2026-01-03"),  # across the year end
+        ("2026-04-30", "2026-05-14"),
+    ],
+)
+def test_deadline_is_noticed_plus_fourteen_days(noticed, deadline):
+    assert deadline_for(datetime.date.fromisoformat(noticed)) == datetime.date.fromisoformat(
+        deadline
+    )
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+@pytest.fixture
+def social(municipality, area):
+    return Unit.objects.create(
+        principal=municipality, name="Socialtjänsten Testby", kind="social_services", area=area
+    )
+
+
+@pytest.fixture
+def working(group):
+    return Body.objects.create(
+        name="BUS arbetsgrupp", kind="working", level="local", local_group=group, cadence="per_term"
+    )
+
+
+@pytest.fixture
+def convener(make_user, social, working):
+    user = make_user("chef@social.example", first_name="Cecilia", last_name="Chef")
+    employ(user, social, UnitMembership.Role.MANAGER)
+    seat(working, user, Membership.Role.CONVENER, unit=social)
+    return user
+
+
+@pytest.fixture
+def working_lead(make_user, school, working):
+    """Chair of the working group, a manager, but not this case's convener."""
+    user = make_user("ordf@arbetsgrupp.example", first_name="Oskar", last_name="Ordf")
+    employ(user, school, UnitMembership.Role.MANAGER)
+    seat(working, user, Membership.Role.CHAIR, unit=school)
+    return user
+
+
+@pytest.fixture
+def bup_manager(make_user, bup):
+    user = make_user("chef@bup.example", first_name="Britt", last_name="Bup")
+    employ(user, bup, UnitMembership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def steering_chair(make_user, steering):
+    user = make_user("ordf@styrgrupp.example", first_name="Stina", last_name="Styr")
+    seat(steering, user, Membership.Role.CHAIR)
+    return user
+
+
+@pytest.fixture
+def child(school, staff):
+    return Child.objects.create(
+        personal_number="20170101-2393",
+        first_name="Alva",
+        last_name="Exempel",
+        owning_unit=school,
+        created_by=staff,
+    )
+
+
+@pytest.fixture
+def case(child, school, staff, group, convener):
+    case = ForumCase.objects.create(
+        local_group=group,
+        child=child,
+        raised_by_unit=school,
+        raised_by=staff,
+        noticed_on=TODAY - datetime.timedelta(days=2),
+        reason="Skolan och BUP är oeniga om vem som ansvarar.",
+        convener=convener,
+    )
+    involve(child, school, "test")
+    return case
+
+
+@pytest.fixture
+def convened(case, bup, social, convener, client_for):
+    client_for(convener).post(
+        reverse("forum:convene", args=[case.reference]),
+        {
+            "convener": convener.pk,
+            "meeting_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
+            "meeting_time": "10:00",
+            "meeting_place": "Rum 1",
+            "invited_units": [bup.pk, social.pk],
+        },
+    )
+    case.refresh_from_db()
+    assert case.status == ForumCase.Status.CONVENED
+    return case
+
+
+def signed_protocol(case, convener):
+    protocol = Protocol.objects.create(
+        case=case, version=1, background="Bakgrund", created_by=convener
+    )
+    protocol.signed_by, protocol.signed_at = convener, timezone.now()
+    protocol.save()
+    return protocol
+
+
+def url(name, case, *args):
+    return reverse(f"forum:{name}", args=[case.reference, *args])
+
+
+# --- raising ----------------------------------------------------------------------------------
+def raise_data(school, group, convener, **overrides):
+    data = {
+        "raised_by_unit": school.pk,
+        "local_group": group.pk,
+        "personal_number": "201701012393",
+        "first_name": "Alva",
+        "last_name": "Exempel",
+        "noticed_on": (TODAY - datetime.timedelta(days=1)).isoformat(),
+        "reason": "Ingen samordnad planering har kunnat nås.",
+        "convener": convener.pk,
+    }
+    return {**data, **overrides}
+
+
+def test_raising_a_case(client_for, staff, school, group, convener):
+    response = client_for(staff).post(reverse("forum:raise"), raise_data(school, group, convener))
+    case = ForumCase.objects.get()
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    assert case.reference == f"IF-{TODAY.year}-0001"
+    assert case.deadline == TODAY - datetime.timedelta(days=1) + datetime.timedelta(days=14)
+    assert case.child.personal_number == "20170101-2393"
+    assert case.child.owning_unit == school
+    assert case.history.get().status == "raised"
+    assert case.child.involvements.filter(unit=school).exists()
+    assert AccessLog.objects.filter(action="change", object_type="forum.forumcase").exists()
+
+
+def test_a_second_case_for_the_same_child_reuses_the_record(
+    client_for, staff, school, group, convener, child
+):
+    client_for(staff).post(reverse("forum:raise"), raise_data(school, group, convener))
+    assert Child.objects.count() == 1
+    assert ForumCase.objects.get().child == child
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"noticed_on": (TODAY + datetime.timedelta(days=1)).isoformat()},
+            "noticed_on",
+            "framtiden",
+        ),
+        ({"personal_number": "20170101-2394"}, "personal_number", "kontrollsiffra"),
+        ({"reason": ""}, "reason", "måste fyllas i"),
+        ({"first_name": ""}, "first_name", "för- och efternamn"),
+    ],
+)
+def test_bad_input_when_raising_saves_nothing(
+    client_for, staff, school, group, convener, overrides, field, message
+):
+    response = client_for(staff).post(
+        reverse("forum:raise"), raise_data(school, group, convener, **overrides)
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not ForumCase.objects.exists() and not Child.objects.exists()
+
+
+def test_the_convener_must_manage_a_unit_in_the_working_group(
+    client_for, staff, school, group, convener, make_user
+):
+    stranger = make_user("annan@example.org")
+    employ(stranger, school, UnitMembership.Role.MANAGER)  # manager, but no seat
+    response = client_for(staff).post(reverse("forum:raise"), raise_data(school, group, stranger))
+    assert "convener" in response.context["form"].errors
+    assert not ForumCase.objects.exists()
+
+
+def test_only_unit_staff_may_raise(client, client_for, outsider, secretariat):
+    assert client.get(reverse("forum:raise")).status_code == 302
+    assert client_for(outsider).get(reverse("forum:raise")).status_code == 403
+    assert client_for(secretariat).get(reverse("forum:raise")).status_code == 403
+
+
+# --- seeing the case --------------------------------------------------------------------------
+def test_parties_see_the_content_and_outsiders_nothing(client_for, case, staff, convener, outsider):
+    response = client_for(staff).get(case.get_absolute_url())
+    assert response.status_code == 200
+    assert "Alva Exempel" in response.text and "oeniga" in response.text
+    assert client_for(convener).get(case.get_absolute_url()).status_code == 200
+    assert client_for(outsider).get(case.get_absolute_url()).status_code == 404
+    assert AccessLog.objects.filter(user=outsider, action="denied", status_code=404).exists()
+    viewed = AccessLog.objects.filter(user=staff, action="view")
+    assert {e.object_type for e in viewed} == {"forum.forumcase", "people.child"}
+    assert "Alva" not in " ".join(viewed.values_list("object_label", flat=True))
+
+
+def test_another_principal_sees_content_only_with_consent(
+    client_for, convened, bup_manager, bup, school, convener
+):
+    case = convened
+    client = client_for(bup_manager)
+    response = client.get(case.get_absolute_url())
+    assert response.status_code == 200  # a party: sees that the case exists
+    assert "Alva" not in response.text and "oeniga" not in response.text
+    assert "gällande samtycke" in response.text
+    assert client.get(url("protocol_edit", case)).status_code in (403, 404)
+
+    consent = Consent.objects.create(
+        child=case.child, form="written", purpose=case, purpose_text=str(case),
+        given_on=TODAY, valid_until=TODAY + datetime.timedelta(days=30), recorded_by=convener,
+        given_by_child=True,
+    )  # fmt: skip
+    consent.units.set([school, bup])
+    response = client.get(case.get_absolute_url())
+    assert "Alva Exempel" in response.text and "oeniga" in response.text
+
+    consent.revoked_on = TODAY
+    consent.save()
+    response = client.get(case.get_absolute_url())
+    assert "Alva" not in response.text and "oeniga" not in response.text
+
+
+def test_consent_for_another_occasion_does_not_count(
+    client_for, convened, bup_manager, bup, school, convener
+):
+    other = Consent.objects.create(
+        child=convened.child, form="written", purpose_text="SIP-möte",
+        given_on=TODAY, valid_until=TODAY + datetime.timedelta(days=30), recorded_by=convener,
+        given_by_child=True, purpose=convened.child,
+    )  # fmt: skip
+    other.units.set([school, bup])
+    assert "oeniga" not in client_for(bup_manager).get(convened.get_absolute_url()).text
+
+
+def test_protected_identity_hides_the_name_outside_the_owning_unit(
+    client_for, case, convener, staff
+):
+    case.child.protected_identity = True
+    case.child.save()
+    assert "Alva" not in client_for(convener).get(case.get_absolute_url()).text
+    response = client_for(convener).get(case.get_absolute_url())
+    assert "Skyddade personuppgifter" in response.text and "oeniga" in response.text
+    assert "Alva Exempel" in client_for(staff).get(case.get_absolute_url()).text
+
+
+def test_steering_group_sees_the_question_not_the_child(client_for, case, steering_chair, convener):
+    signed_protocol(case, convener)
+    client_for(convener).post(
+        url("outcome", case), {"outcome": "lifted", "principled_question": "Vem betalar?"}
+    )
+    response = client_for(steering_chair).get(case.get_absolute_url())
+    assert response.status_code == 200
+    assert "Vem betalar?" in response.text
+    assert "Alva" not in response.text and "oeniga" not in response.text
+
+
+# --- convening --------------------------------------------------------------------------------
+def test_convening_invites_managers_and_books_the_meeting(bup_manager, convened, convener, bup):
+    invited = set(convened.invitees.values_list("unit__name", "person__email"))
+    assert ("BUP Testby", "chef@bup.example") in invited
+    assert ("Socialtjänsten Testby", "chef@social.example") in invited
+    assert ("Testskolan", None) in invited  # no manager registered: a seat to fill
+    assert convened.history.last().status == "convened"
+    assert convened.child.involvements.filter(unit=bup).exists()
+
+
+def test_a_meeting_before_the_case_was_raised_is_refused(client_for, case, convener):
+    response = client_for(convener).post(
+        url("convene", case),
+        {
+            "convener": convener.pk,
+            "meeting_on": (case.raised_on - datetime.timedelta(days=1)).isoformat(),
+            "meeting_time": "10:00",
+            "meeting_place": "Rum 1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Mötet kan inte ligga före" in response.text
+    case.refresh_from_db()
+    assert case.meeting_on is None and case.status == "raised"
+    assert not Invitee.objects.exists()
+
+
+def test_only_the_convener_and_working_group_leads_convene(
+    client_for, case, staff, working_lead, bup_manager
+):
+    assert client_for(staff).get(url("convene", case)).status_code == 403
+    assert client_for(working_lead).get(url("convene", case)).status_code == 200
+    assert client_for(bup_manager).get(url("convene", case)).status_code == 404
+
+
+def test_case_workers_can_be_called(client_for, convened, convener, staff):
+    response = client_for(convener).post(
+        url("case_workers", convened), {"case_workers": [staff.pk]}
+    )
+    assert response.status_code == 302
+    assert convened.invitees.filter(person=staff, role="case_worker").exists()
+
+
+def test_invitation_ics_carries_no_identity(client_for, convened, staff):
+    response = client_for(staff).get(url("invitation", convened))
+    assert response["Content-Type"] == "text/calendar"
+    body = response.content.decode()
+    assert "BEGIN:VCALENDAR" in body and convened.reference in body
+    assert "DTSTART;TZID=Europe/Stockholm" in body and "Rum 1" in body
+    assert "Alva" not in body and "20170101" not in body
+
+
+def test_no_invitation_before_a_meeting(client_for, case, staff):
+    assert client_for(staff).get(url("invitation", case)).status_code == 404
+
+
+# --- the protocol -----------------------------------------------------------------------------
+def protocol_post(case, units, **extra):
+    data = {
+        "background": "Skolan har larmat om frånvaro.",
+        "follow_up": "Uppföljning om en månad.",
+        "narvarande-TOTAL_FORMS": "1", "narvarande-INITIAL_FORMS": "0",
+        "narvarande-0-name": "Cecilia Chef", "narvarande-0-function": "Enhetschef",
+        "narvarande-0-unit": units[0].pk,
+        "syn-TOTAL_FORMS": "1", "syn-INITIAL_FORMS": "0",
+        "syn-0-unit": units[0].pk, "syn-0-view": "Skolan vill ha stöd av BUP.",
+        "beslut-TOTAL_FORMS": "1", "beslut-INITIAL_FORMS": "0",
+        "beslut-0-text": "BUP gör en bedömning.", "beslut-0-responsible_unit": units[-1].pk,
+        "beslut-0-due_on": (TODAY + datetime.timedelta(days=20)).isoformat(),
+    }  # fmt: skip
+    return {**data, **extra}
+
+
+def test_protocol_draft_sign_lock_and_correct(
+    client_for, convened, convener, working_lead, school, bup
+):
+    client = client_for(convener)
+    response = client.post(url("protocol_edit", convened), protocol_post(convened, [school, bup]))
+    assert response.status_code == 302
+    protocol = convened.protocols.get()
+    assert (protocol.version, protocol.is_locked) == (1, False)
+    assert protocol.decisions.get().responsible_unit == bup
+
+    # Someone who may edit but is not the convener cannot sign: a field error, nothing saved.
+    response = client_for(working_lead).post(url("protocol_sign", convened, 1), {"confirm": "on"})
+    assert response.status_code == 200
+    assert "Bara den sammankallande" in response.text
+    protocol.refresh_from_db()
+    assert not protocol.is_locked
+
+    client = client_for(convener)  # the test client is shared: log the convener back in
+    response = client.post(url("protocol_sign", convened, 1), {"confirm": "on"})
+    assert response.status_code == 302
+    protocol.refresh_from_db()
+    assert protocol.is_locked and protocol.signed_by == convener
+
+    # Locked: the edit page sends to the protocol, and a POST changes nothing.
+    assert client.get(url("protocol_edit", convened)).status_code == 302
+    client.post(
+        url("protocol_edit", convened), protocol_post(convened, [school, bup], background="Ändrat")
+    )
+    protocol.refresh_from_db()
+    assert protocol.background == "Skolan har larmat om frånvaro."
+
+    # A correction is a new version; the signed one stays as it was.
+    response = client.post(url("protocol_correct", convened, 1), {"correction_note": "Fel datum"})
+    assert response.status_code == 302
+    draft = convened.protocols.get(version=2)
+    assert draft.correction_note == "Fel datum" and not draft.is_locked
+    assert draft.decisions.count() == 1 and draft.background == protocol.background
+    client.post(
+        url("protocol_edit", convened), protocol_post(convened, [school, bup], background="Rättat")
+    )
+    draft.refresh_from_db()
+    protocol.refresh_from_db()
+    assert draft.background == "Rättat" and protocol.background == "Skolan har larmat om frånvaro."
+    assert client.get(url("protocol", convened, 1)).status_code == 200
+
+
+def test_protocol_needs_a_booked_meeting(client_for, case, convener):
+    response = client_for(convener).get(url("protocol_edit", case))
+    assert response.status_code == 302 and not Protocol.objects.exists()
+
+
+def test_protocol_pdf(client_for, convened, convener):
+    signed_protocol(convened, convener)
+    response = client_for(convener).get(url("protocol_pdf", convened, 1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AccessLog.objects.filter(action="export", object_type="forum.protocol").exists()
+
+
+def test_protocol_is_for_parties_with_content_access(
+    client_for, convened, convener, bup_manager, outsider
+):
+    signed_protocol(convened, convener)
+    assert client_for(bup_manager).get(url("protocol", convened, 1)).status_code == 403
+    assert client_for(bup_manager).get(url("protocol_pdf", convened, 1)).status_code == 403
+    assert client_for(outsider).get(url("protocol", convened, 1)).status_code == 404
+
+
+# --- outcome and the steering group -----------------------------------------------------------
+def test_outcome_needs_a_signed_protocol(client_for, convened, convener):
+    response = client_for(convener).post(url("outcome", convened), {"outcome": "resolved"})
+    assert response.status_code == 200
+    assert "Protokollet måste vara justerat" in response.text
+    convened.refresh_from_db()
+    assert convened.status == "convened"
+
+
+def test_lifting_needs_the_principled_question(client_for, convened, convener):
+    signed_protocol(convened, convener)
+    response = client_for(convener).post(url("outcome", convened), {"outcome": "lifted"})
+    assert "Ange frågan" in response.text
+    convened.refresh_from_db()
+    assert convened.status == "convened"
+
+
+def test_resolve(client_for, convened, convener):
+    signed_protocol(convened, convener)
+    client_for(convener).post(url("outcome", convened), {"outcome": "resolved"})
+    convened.refresh_from_db()
+    assert convened.status == "resolved"
+
+
+def test_only_the_convener_records_the_outcome(client_for, convened, working_lead, staff):
+    assert client_for(working_lead).get(url("outcome", convened)).status_code == 403
+    assert client_for(staff).get(url("outcome", convened)).status_code == 403
+
+
+def test_lift_and_steering_decision(client_for, convened, convener, steering_chair, staff):
+    signed_protocol(convened, convener)
+    client_for(convener).post(
+        url("outcome", convened), {"outcome": "lifted", "principled_question": "Vem ansvarar?"}
+    )
+    convened.refresh_from_db()
+    assert convened.status == "lifted" and convened.principled_question == "Vem ansvarar?"
+    assert client_for(staff).get(url("steering_decision", convened)).status_code == 403
+    response = client_for(steering_chair).post(
+        url("steering_decision", convened),
+        {
+            "decision": "Regionen ansvarar.",
+            "decided_on": (TODAY + datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    assert "framtiden" in response.text
+    response = client_for(steering_chair).post(
+        url("steering_decision", convened),
+        {"decision": "Regionen ansvarar.", "decided_on": TODAY.isoformat()},
+    )
+    assert response.status_code == 302
+    convened.refresh_from_db()
+    assert convened.status == "decided" and convened.steering_decided_by == steering_chair
+    history = list(convened.history.values_list("status", flat=True))
+    assert history == ["convened", "lifted", "decided"]  # raised is written by the raise view
+
+
+def test_a_resolved_case_cannot_go_to_the_steering_group(
+    client_for, convened, convener, steering_chair
+):
+    signed_protocol(convened, convener)
+    client_for(convener).post(url("outcome", convened), {"outcome": "resolved"})
+    response = client_for(steering_chair).post(
+        url("steering_decision", convened), {"decision": "X", "decided_on": TODAY.isoformat()}
+    )
+    assert response.status_code == 302
+    convened.refresh_from_db()
+    assert convened.status == "resolved" and not convened.steering_decision
+
+
+# --- lists ------------------------------------------------------------------------------------
+def make_case(child, unit, user, group, convener, noticed, **fields):
+    return ForumCase.objects.create(
+        local_group=group, child=child, raised_by_unit=unit, raised_by=user,
+        noticed_on=noticed, reason="Skäl", convener=convener, **fields,
+    )  # fmt: skip
+
+
+def test_lists_views_and_filters(client_for, case, staff, convener, school, group, child):
+    old = make_case(child, school, staff, group, convener, TODAY - datetime.timedelta(days=30))
+    ForumCase.objects.filter(pk=old.pk).update(raised_on=TODAY - datetime.timedelta(days=29))
+    client = client_for(staff)
+
+    def shown(**params):
+        response = client.get(reverse("forum:list"), params)
+        assert response.status_code == 200
+        return {row["case"].reference for row in response.context["rows"]}
+
+    assert shown() == {case.reference, old.reference}
+    assert shown(forsenade="on") == {old.reference}
+    assert shown(status="raised") == {case.reference, old.reference}
+    assert shown(status="resolved") == set()
+    assert shown(fran=(TODAY - datetime.timedelta(days=5)).isoformat()) == {case.reference}
+    assert shown(vy="sammankallar") == set()  # staff convenes nothing
+    assert {r["case"].reference for r in client_for(convener).get(
+        reverse("forum:list"), {"vy": "sammankallar"}).context["rows"]} == {case.reference, old.reference}  # fmt: skip
+    client = client_for(staff)
+    response = client.get(reverse("forum:list"), {"fran": "2026-05-01", "till": "2026-04-01"})
+    assert "Slutdatum kan inte ligga före startdatum." in response.text
+    response = client.get(reverse("forum:list"))
+    assert "dagar kvar" in response.text and "försenat" in response.text
+
+
+def test_group_view_shows_cases_without_identity_to_seat_holders(client_for, case, steering_chair):
+    response = client_for(steering_chair).get(reverse("forum:list"), {"vy": "grupp"})
+    assert [row["case"] for row in response.context["rows"]] == [case]
+    assert "Alva" not in response.text and "Visas inte utan samtycke" in response.text
+
+
+def test_list_query_count_is_constant(client_for, staff, convener, school, group, child, settings):
+    settings.PAGE_SIZE = 10
+    make_case(child, school, staff, group, convener, TODAY)
+    client = client_for(staff)
+    _, first = count_queries(client, reverse("forum:list"))
+    for i in range(25):
+        make_case(child, school, staff, group, convener, TODAY - datetime.timedelta(days=i))
+    _, later = count_queries(client, reverse("forum:list"))
+    assert later == first
+    _, page_three = count_queries(client, reverse("forum:list") + "?sida=3")
+    assert page_three == first
+
+
+def test_every_forum_page_needs_login(client, case):
+    names = ["case", "convene", "case_workers", "invitation", "protocol_edit", "outcome",
+             "steering_decision"]  # fmt: skip
+    for name in names:
+        response = client.get(url(name, case))
+        assert response.status_code == 302 and "/konto/login/" in response.url, name
+    for name in ("protocol", "protocol_sign", "protocol_correct", "protocol_pdf"):
+        response = client.get(url(name, case, 1))
+        assert response.status_code == 302 and "/konto/login/" in response.url, name
+    assert client.get(reverse("forum:list")).status_code == 302
+
+
+def test_outsiders_get_404_on_every_case_page(client_for, case, outsider):
+    client = client_for(outsider)
+    for name in ("case", "convene", "case_workers", "invitation", "protocol_edit", "outcome",
+                 "steering_decision"):  # fmt: skip
+        assert client.get(url(name, case)).status_code == 404, name
+    for name in ("protocol", "protocol_sign", "protocol_correct", "protocol_pdf"):
+        assert client.get(url(name, case, 1)).status_code == 404, name
+
+
+# --- reminders --------------------------------------------------------------------------------
+def test_reminders_three_days_before_and_when_passed(case, convener):
+    deadline = case.deadline
+    assert send_reminders(today=deadline - datetime.timedelta(days=4)) == 0
+    assert send_reminders(today=deadline - datetime.timedelta(days=3)) == 1
+    assert mail.outbox[-1].to == [convener.email]
+    assert case.reference in mail.outbox[-1].subject
+    assert "Alva" not in mail.outbox[-1].body
+    assert send_reminders(today=deadline - datetime.timedelta(days=2)) == 0  # once only
+    assert send_reminders(today=deadline) == 0
+    assert send_reminders(today=deadline + datetime.timedelta(days=1)) == 1
+    assert "passerats" in mail.outbox[-1].subject
+    assert send_reminders(today=deadline + datetime.timedelta(days=5)) == 0
+    assert Reminder.objects.count() == 2 and len(mail.outbox) == 2
+
+
+def test_no_reminder_when_the_meeting_is_booked_in_time(case):
+    case.meeting_on = case.deadline - datetime.timedelta(days=1)
+    case.save()
+    assert send_reminders(today=case.deadline - datetime.timedelta(days=2)) == 0
+    assert send_reminders(today=case.deadline + datetime.timedelta(days=2)) == 0
+
+
+def test_send_reminders_command_is_idempotent(case, capsys):
+    ForumCase.objects.filter(pk=case.pk).update(deadline=TODAY - datetime.timedelta(days=1))
+    call_command("send_reminders")
+    call_command("send_reminders")
+    assert capsys.readouterr().out.splitlines() == ["1 reminder(s) sent.", "0 reminder(s) sent."]
+    assert len(mail.outbox) == 1
