@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from samverkan.accounts.models import User
+from samverkan.consent.models import Consent
+from samverkan.forum.models import ForumCase, Protocol
 from samverkan.organisations import demo
 from samverkan.organisations.models import (
     Area,
@@ -12,10 +14,12 @@ from samverkan.organisations.models import (
     Unit,
     UnitMembership,
 )
+from samverkan.people.models import Child
 
 
 def counts():
     models = [Principal, Area, Unit, LocalGroup, Body, Membership, User, UnitMembership]
+    models += [Child, Consent, ForumCase, Protocol]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -83,3 +87,14 @@ def test_seed_demo_is_idempotent(capsys):
 @pytest.mark.django_db
 def test_no_demo_passwords_without_demo_data(django_user_model):
     assert not django_user_model.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_forum_cases_use_only_the_published_test_number():
+    call_command("seed_demo", quiet=True)
+    assert list(Child.objects.values_list("personal_number", flat=True)) == ["20170101-2393"]
+    statuses = set(ForumCase.objects.values_list("status", flat=True))
+    assert statuses == {"decided", "raised"}
+    decided = ForumCase.objects.get(status="decided")
+    assert decided.protocols.get().is_locked
+    assert decided.meeting_within_deadline

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from samverkan.forum import demo as forum_demo
 from samverkan.organisations import demo
 from samverkan.organisations.models import (
     Area,
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         self.county_bodies()
         self.local_bodies(groups)
         self.users(groups)
+        forum_demo.seed()
         if not quiet:
             self.print_logins()
 
