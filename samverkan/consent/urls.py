@@ -7,4 +7,5 @@ app_name = "consent"
 urlpatterns = [
     path("barn/<int:child_pk>/nytt/", views.add, name="add"),
     path("<int:pk>/aterkalla/", views.revoke, name="revoke"),
+    path("<int:pk>/dokument/", views.document, name="document"),
 ]

