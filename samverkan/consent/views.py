@@ -35,7 +35,7 @@ def _purpose(value: str, child):
 
 def _next(request, default):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target:
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return default
 
