@@ -231,7 +231,7 @@ def protocol_formsets(data, protocol, units):
 
     def make(model, form, prefix, extra):
         formset_class = forms.inlineformset_factory(
-            Protocol, model, form=form, extra=extra, can_delete=True
+            Protocol, model, form=form, extra=extra, can_delete=True, can_delete_extra=False
         )
         formset = formset_class(data, instance=protocol, prefix=prefix)
         for sub in formset.forms:
