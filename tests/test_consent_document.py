@@ -40,3 +40,16 @@ def test_others_get_404(client, client_for, scanned, outsider, secretariat):
     assert client_for(secretariat).get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_a_protected_identity_scan_is_only_for_the_owning_unit(client_for, scanned, make_user, bup):
+    from samverkan.people.models import involve
+    from tests.helpers import employ
+
+    scanned.child.protected_identity = True
+    scanned.child.save()
+    involve(scanned.child, bup, "test")
+    bup_staff = make_user("bup@example.org")
+    employ(bup_staff, bup)
+    url = reverse("consent:document", args=[scanned.pk])
+    assert client_for(bup_staff).get(url).status_code == 404  # may share, not see identity

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.consent.models import Consent
 from samverkan.organisations.models import Unit
+from samverkan.people.visibility import ChildAccess
 
 
 class ConsentForm(forms.ModelForm):
@@ -31,7 +32,18 @@ class ConsentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.child = child
         self.instance.recorded_by = user
+        self.fields["form"].choices = Consent.Form.choices  # radio buttons: no blank choice
         self.fields["given_by_guardians"].queryset = child.guardians.all()
+        if not child.guardians.exists():
+            self.fields["given_by_guardians"].help_text = _(
+                "Inga vårdnadshavare är registrerade för barnet."
+            )
+        if not ChildAccess(user, [child]).shows_identity(child):
+            # Protected identity, or a unit that may not see the child yet: no names.
+            number = {pk: n for n, pk in enumerate(child.guardians.values_list("pk", flat=True), 1)}
+            self.fields["given_by_guardians"].label_from_instance = lambda guardian: (
+                _("Vårdnadshavare %(number)s") % {"number": number[guardian.pk]}
+            )
         self.fields["units"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         self.fields["units"].label_from_instance = lambda unit: f"{unit} ({unit.principal})"
         self.fields["given_on"].initial = timezone.localdate()

@@ -15,6 +15,7 @@ from samverkan.consent.forms import ConsentForm, RevokeForm
 from samverkan.consent.models import Consent
 from samverkan.organisations.models import Unit
 from samverkan.people.models import Child
+from samverkan.people.visibility import ChildAccess
 
 
 def _purpose(value: str, child):
@@ -101,8 +102,13 @@ def revoke(request, pk):
 def document(request, pk):
     """The scanned consent form: confidential, so served only here, to those who hold the
     child's matters, and logged."""
-    consent = get_object_or_404(Consent.objects.select_related("child"), pk=pk)
-    if not consent.document or not allowed(request.user, "consent.add_consent", consent.child):
+    consent = get_object_or_404(Consent.objects.select_related("child__owning_unit"), pk=pk)
+    child = consent.child
+    # The scan carries names and signatures: only for those who may see the child's identity.
+    may_open = allowed(request.user, "consent.add_consent", child) and (
+        ChildAccess(request.user, [child]).shows_identity(child)
+    )
+    if not consent.document or not may_open:
         raise Http404
     record_access(
         request, consent, reason=gettext_lazy("Öppnade inskannat samtycke"), action="export"
