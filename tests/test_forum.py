@@ -533,8 +533,14 @@ def test_lists_views_and_filters(client_for, case, staff, convener, school, grou
     client = client_for(staff)
     response = client.get(reverse("forum:list"), {"fran": "2026-05-01", "till": "2026-04-01"})
     assert "Slutdatum kan inte ligga före startdatum." in response.text
+    AccessLog.objects.all().delete()
     response = client.get(reverse("forum:list"))
     assert "dagar kvar" in response.text and "försenat" in response.text
+    # Each child whose name the list shows is logged as viewed.
+    logged = AccessLog.objects.filter(action="view", object_type="people.child", user=staff)
+    assert logged.count() == 2 and set(logged.values_list("object_id", flat=True)) == {
+        str(child.pk)
+    }
 
 
 def test_group_view_shows_cases_without_identity_to_seat_holders(client_for, case, steering_chair):

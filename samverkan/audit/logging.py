@@ -23,12 +23,25 @@ def write_entry(request, obj=None, *, reason, action="view", role="", status_cod
     # The log reads the same whatever language the user has chosen: texts are written in
     # the service's default language (callers pass lazy translations).
     with translation.override(settings.LANGUAGE_CODE):
-        return _write_entry(
-            request, obj, reason=str(reason), action=action, role=str(role), status_code=status_code
-        )
+        entry = _entry(request, obj, reason=str(reason), action=action, role=str(role))
+    entry.status_code = status_code
+    entry.save()
+    return entry
 
 
-def _write_entry(request, obj, *, reason, action, role, status_code):
+def write_entries(request, objs, *, reason, action="view", role=""):
+    objs = list(objs)
+    if not objs:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        role = str(role) or (role_label(request.user) if request.user.is_authenticated else "")
+        entries = [
+            _entry(request, obj, reason=str(reason), action=action, role=role) for obj in objs
+        ]
+    return AccessLog.objects.bulk_create(entries)
+
+
+def _entry(request, obj, *, reason, action, role):
     user = request.user if request.user.is_authenticated else None
     entry = AccessLog(
         user=user,
@@ -38,12 +51,10 @@ def _write_entry(request, obj, *, reason, action, role, status_code):
         reason=str(reason)[:300],
         path=request.get_full_path()[:500],
         method=request.method[:8],
-        status_code=status_code,
         ip_address=client_ip(request),
     )
     if obj is not None:
         entry.object_type = obj._meta.label_lower
         entry.object_id = str(obj.pk)
         entry.object_label = str(getattr(obj, "audit_label", None) or obj)[:200]
-    entry.save()
     return entry

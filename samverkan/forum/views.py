@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan.accounts.decorators import permission_required
-from samverkan.audit import record_access
+from samverkan.audit import record_access, record_access_many
 from samverkan.consent.models import Consent
 from samverkan.forum import documents
 from samverkan.forum.access import CaseAccess
@@ -102,6 +102,12 @@ def case_list(request):
         for case in page.object_list
         if access.may_view(case)
     ]
+    # A list that shows children's names is a view of each of them.
+    record_access_many(
+        request,
+        [row["case"].child for row in rows if row["identity"]],
+        reason=gettext_lazy("Listade individforumärenden"),
+    )
     return render(
         request,
         "forum/case_list.html",
