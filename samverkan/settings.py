@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samverkan.people",
     "samverkan.consent",
     "samverkan.forum",
+    "samverkan.deviations",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("barn/", include("samverkan.people.urls")),
     path("samtycken/", include("samverkan.consent.urls")),
     path("individforum/", include("samverkan.forum.urls")),
+    path("avvikelser/", include("samverkan.deviations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -145,3 +145,8 @@ rules.add_perm(
 rules.add_perm("forum.manage_case", rules.is_authenticated & _case_predicate("may_manage"))
 rules.add_perm("forum.sign_protocol", rules.is_authenticated & _case_predicate("may_sign"))
 rules.add_perm("forum.decide_case", rules.is_authenticated & _case_predicate("may_decide"))
+
+
+# --- Deviation reports ----------------------------------------------------------------------
+rules.add_perm("deviations.report", rules.is_authenticated & works_at_a_unit)
+rules.add_perm("deviations.secretariat", rules.is_authenticated & is_secretariat)

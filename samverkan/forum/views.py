@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from samverkan.accounts.decorators import permission_required
 from samverkan.audit import record_access, record_access_many
 from samverkan.consent.models import Consent
-from samverkan.forum import documents
+from samverkan.forum import documents, services
 from samverkan.forum.access import CaseAccess
 from samverkan.forum.forms import (
     CaseFilterForm,
@@ -30,7 +30,7 @@ from samverkan.forum.forms import (
 from samverkan.forum.models import ForumCase, Invitee, Protocol, StatusChange
 from samverkan.organisations.models import LocalGroup, Membership, Unit, UnitMembership
 from samverkan.pagination import paginate
-from samverkan.people.models import Child, involve
+from samverkan.people.models import involve
 from samverkan.people.visibility import current_units
 
 CASE_RELATED = ("child__owning_unit", "raised_by_unit__principal", "local_group", "convener")
@@ -121,36 +121,9 @@ def raise_case(request):
     units = current_units(request.user)
     form = RaiseCaseForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            child = Child.objects.filter(personal_number=data["personal_number"]).first()
-            if child is None:
-                if not data["first_name"] or not data["last_name"]:
-                    form.add_error(
-                        "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
-                    )
-                    return render(request, "forum/raise_case.html", {"form": form})
-                child = Child.objects.create(
-                    personal_number=data["personal_number"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    protected_identity=data["protected_identity"],
-                    owning_unit=data["raised_by_unit"],
-                    created_by=request.user,
-                )
-            case = ForumCase.objects.create(
-                local_group=data["local_group"],
-                child=child,
-                raised_by_unit=data["raised_by_unit"],
-                raised_by=request.user,
-                noticed_on=data["noticed_on"],
-                reason=data["reason"],
-                convener=data["convener"],
-            )
-            StatusChange.objects.create(case=case, status=case.status, by=request.user)
-            involve(child, case.raised_by_unit, f"Individforum {case.reference}")
-            for unit in current_units(case.convener):
-                involve(child, unit, f"Sammankallande, individforum {case.reference}")
+        case = services.raise_case(form, request.user)
+        if case is None:
+            return render(request, "forum/raise_case.html", {"form": form})
         record_access(request, case, reason=gettext_lazy("Anmälde ärende"), action="change")
         messages.success(
             request,

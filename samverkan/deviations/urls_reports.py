@@ -1,0 +1,3 @@
+"""Patterns and the yearly compilation (for the secretariat)."""
+
+urlpatterns = []

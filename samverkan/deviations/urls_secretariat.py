@@ -1,0 +1,3 @@
+"""The secretariat's pages: inbox, review, categories, patterns and the compilation."""
+
+urlpatterns = []

@@ -1,0 +1,253 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samverkan.accounts.decorators import permission_required
+from samverkan.audit import record_access
+from samverkan.deviations import ladder
+from samverkan.deviations.access import DeviationAccess
+from samverkan.deviations.forms import ActionForm, DeviationForm, StepForm, identity_errors
+from samverkan.deviations.models import Action, Deviation, Notice
+from samverkan.forum.forms import RaiseCaseForm
+from samverkan.forum.services import raise_case
+from samverkan.pagination import paginate
+from samverkan.people.visibility import current_units
+
+RELATED = ("reporting_unit__principal", "local_group", "category", "reporter", "forum_case")
+
+
+def load(request, pk):
+    deviation = get_object_or_404(Deviation.objects.select_related(*RELATED), pk=pk)
+    access = DeviationAccess(request.user, [deviation])
+    if not access.may_view(deviation):
+        raise Http404
+    return deviation, access
+
+
+# --- lists ------------------------------------------------------------------------------------
+@permission_required("deviations.report")
+def deviation_list(request):
+    units = current_units(request.user)
+    access = DeviationAccess(request.user)
+    view = request.GET.get("vy", "mina")
+    deviations = Deviation.objects.select_related(*RELATED)
+    if view == "hantera":
+        deviations = deviations.filter(
+            Q(reporting_unit__in=access.managed_ids) | Q(other_units__in=access.managed_ids),
+            step__in=[Deviation.Step.SUPERVISORS, Deviation.Step.FORUM],
+        )
+    else:
+        view = "mina"
+        deviations = deviations.filter(
+            Q(reporter=request.user)
+            | Q(reporting_unit__in=units, step__in=Deviation.OPEN_STEPS + [Deviation.Step.RESOLVED])
+            | Q(other_units__in=units, step__in=Deviation.OPEN_STEPS + [Deviation.Step.RESOLVED])
+        )
+    page = paginate(request, deviations.distinct().order_by("-created_at", "-id"))
+    notices = Notice.objects.filter(user=request.user, read_at__isnull=True).select_related(
+        "deviation"
+    )
+    return render(
+        request,
+        "deviations/list.html",
+        {"page": page, "view": view, "notices": notices},
+    )
+
+
+# --- writing a report -------------------------------------------------------------------------
+@permission_required("deviations.report")
+def report(request, pk=None):
+    units = current_units(request.user)
+    deviation = None
+    if pk is not None:
+        deviation = get_object_or_404(Deviation, pk=pk)
+        if not DeviationAccess(request.user, [deviation]).may_edit_draft(deviation):
+            raise Http404
+    form = DeviationForm(request.POST or None, instance=deviation, units=units)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.reporter = request.user
+            deviation = form.save()
+        if "granska" in request.POST:
+            return redirect("deviations:check", deviation.pk)
+        messages.success(request, _("Utkastet är sparat. Du kan fortsätta senare."))
+        return redirect("deviations:list")
+    return render(request, "deviations/form.html", {"form": form, "deviation": deviation})
+
+
+@permission_required("deviations.report")
+def check(request, pk):
+    """Check your answers, then send."""
+    deviation, access = load(request, pk)
+    if not access.may_edit_draft(deviation):
+        raise Http404
+    if request.method == "POST":
+        # The text was checked when saved; check again in case the rules changed since.
+        problems = [
+            message
+            for name in DeviationForm.identity_fields
+            for message in identity_errors(getattr(deviation, name))
+        ]
+        if problems:
+            messages.error(request, problems[0])
+            return redirect("deviations:edit", deviation.pk)
+        ladder.submit(deviation, request.user)
+        record_access(
+            request, deviation, reason=gettext_lazy("Skickade avvikelse"), action="change"
+        )
+        return redirect("deviations:sent", deviation.pk)
+    return render(request, "deviations/check.html", {"deviation": deviation})
+
+
+@permission_required("deviations.report")
+def sent(request, pk):
+    deviation, access = load(request, pk)
+    if deviation.reporter_id != request.user.pk or deviation.step == Deviation.Step.DRAFT:
+        raise Http404
+    return render(request, "deviations/sent.html", {"deviation": deviation})
+
+
+# --- the report and its ladder ----------------------------------------------------------------
+@login_required
+def detail(request, pk):
+    deviation, access = load(request, pk)
+    if deviation.step == Deviation.Step.DRAFT:
+        return redirect("deviations:edit", deviation.pk)
+    record_access(request, deviation, reason=gettext_lazy("Visade avvikelse"))
+    Notice.objects.filter(user=request.user, deviation=deviation, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    steps = ladder.next_steps(deviation, request.user)
+    return render(
+        request,
+        "deviations/detail.html",
+        {
+            "deviation": deviation,
+            "shows_reporter": access.shows_reporter(deviation),
+            "events": deviation.events.select_related("by"),
+            "actions": deviation.actions.select_related("owner"),
+            "step_form": StepForm(steps=steps) if steps else None,
+            "action_form": ActionForm(deviation=deviation)
+            if deviation.is_open and (access.is_supervisor(deviation) or steps)
+            else None,
+            "other_units": deviation.other_units.select_related("principal"),
+            "other_principals": deviation.other_principals.all(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def step(request, pk):
+    deviation, access = load(request, pk)
+    steps = ladder.next_steps(deviation, request.user)
+    if request.method != "POST":
+        return redirect(deviation)
+    form = StepForm(request.POST, steps=steps)
+    if not steps:
+        # An attempt out of order or by the wrong role: say why, change nothing.
+        to_step = request.POST.get("to_step", "")
+        try:
+            ladder.check_move(deviation, to_step, request.user)
+        except (ladder.LadderError, ValueError) as error:
+            messages.error(request, str(error))
+            return redirect(deviation)
+        raise PermissionDenied
+    if form.is_valid():
+        to_step = form.cleaned_data["to_step"]
+        if to_step == Deviation.Step.FORUM:
+            request.session[f"deviation-{deviation.pk}-note"] = form.cleaned_data["note"]
+            return redirect("deviations:to_forum", deviation.pk)
+        fields = {}
+        if to_step == Deviation.Step.STEERING:
+            fields["principled_question"] = form.cleaned_data["principled_question"]
+        try:
+            ladder.move(deviation, to_step, request.user, form.cleaned_data["note"], **fields)
+        except ladder.LadderError as error:
+            form.add_error(None, str(error))
+        else:
+            record_access(
+                request, deviation, reason=gettext_lazy("Flyttade avvikelse"), action="change"
+            )
+            messages.success(request, _("Rapporten har gått vidare."))
+            return redirect(deviation)
+    return render(
+        request,
+        "deviations/step_form.html",
+        {"deviation": deviation, "form": form},
+    )
+
+
+@login_required
+def to_forum(request, pk):
+    """Lift to the individforum: raise a linked case. The case, not the report, carries
+    the child's identity."""
+    deviation, access = load(request, pk)
+    try:
+        ladder.check_move(deviation, Deviation.Step.FORUM, request.user)
+    except ladder.LadderError as error:
+        messages.error(request, str(error))
+        return redirect(deviation)
+    units = current_units(request.user)
+    form = RaiseCaseForm(
+        request.POST or None,
+        units=units,
+        initial={"reason": deviation.what_happened, "local_group": deviation.local_group_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            case = raise_case(form, request.user)
+            if case is not None:
+                note = request.session.pop(f"deviation-{deviation.pk}-note", "") or _(
+                    "Lyft till individforum %(ref)s"
+                ) % {"ref": case.reference}
+                ladder.move(deviation, Deviation.Step.FORUM, request.user, note, forum_case=case)
+        if case is not None:
+            messages.success(
+                request,
+                _("Ärendet %(ref)s är anmält till individforum och kopplat till rapporten.")
+                % {"ref": case.reference},
+            )
+            return redirect(case)
+    return render(request, "deviations/to_forum.html", {"form": form, "deviation": deviation})
+
+
+# --- actions ----------------------------------------------------------------------------------
+@login_required
+def add_action(request, pk):
+    deviation, access = load(request, pk)
+    if not deviation.is_open or not (
+        access.is_supervisor(deviation) or ladder.next_steps(deviation, request.user)
+    ):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, deviation=deviation)
+    if request.method == "POST" and form.is_valid():
+        form.instance.deviation = deviation
+        form.instance.step = deviation.step
+        form.instance.created_by = request.user
+        form.save()
+        messages.success(request, _("Åtgärden är sparad."))
+        return redirect(deviation)
+    return render(request, "deviations/action_form.html", {"form": form, "deviation": deviation})
+
+
+@login_required
+def finish_action(request, pk):
+    action = get_object_or_404(Action.objects.select_related("deviation"), pk=pk)
+    deviation, access = load(request, action.deviation_id)
+    if request.method != "POST":
+        return redirect(deviation)
+    if action.owner_id not in access.unit_ids and not access.is_supervisor(deviation):
+        raise PermissionDenied
+    action.status = Action.Status.DONE
+    action.done_at = timezone.now()
+    action.save(update_fields=["status", "done_at"])
+    messages.success(request, _("Åtgärden är markerad som klar."))
+    return redirect(deviation)

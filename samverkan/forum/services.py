@@ -1,0 +1,43 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samverkan.forum.models import ForumCase, StatusChange
+from samverkan.people.models import Child, involve
+from samverkan.people.visibility import current_units
+
+
+def raise_case(form, user, **fields) -> ForumCase | None:
+    """Create the case from a valid ``RaiseCaseForm``; the child record too if it is new.
+    Returns None (with the error added to the form) when a new child lacks a name."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        child = Child.objects.filter(personal_number=data["personal_number"]).first()
+        if child is None:
+            if not data["first_name"] or not data["last_name"]:
+                form.add_error(
+                    "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
+                )
+                return None
+            child = Child.objects.create(
+                personal_number=data["personal_number"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                protected_identity=data["protected_identity"],
+                owning_unit=data["raised_by_unit"],
+                created_by=user,
+            )
+        case = ForumCase.objects.create(
+            local_group=data["local_group"],
+            child=child,
+            raised_by_unit=data["raised_by_unit"],
+            raised_by=user,
+            noticed_on=data["noticed_on"],
+            reason=data["reason"],
+            convener=data["convener"],
+            **fields,
+        )
+        StatusChange.objects.create(case=case, status=case.status, by=user)
+        involve(child, case.raised_by_unit, f"Individforum {case.reference}")
+        for unit in current_units(case.convener):
+            involve(child, unit, f"Sammankallande, individforum {case.reference}")
+    return case
