@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from samverkan.deviations import demo as deviations_demo
 from samverkan.forum import demo as forum_demo
 from samverkan.organisations import demo
 from samverkan.organisations.models import (
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         self.local_bodies(groups)
         self.users(groups)
         forum_demo.seed()
+        deviations_demo.seed()
         if not quiet:
             self.print_logins()
 
