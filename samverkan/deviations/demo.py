@@ -57,19 +57,21 @@ def seed():
     bussam_secretary = User.objects.filter(is_secretariat=True).first()
     tags = [Tag.objects.get_or_create(name=n)[0] for n in ("Remisser", "Skolfrånvaro", "SIP")]
     today = timezone.localdate()
-    for n in range(72):
+    dates = sorted(today - datetime.timedelta(days=rng.randint(5, 3 * 365)) for _ in range(72))
+    numbers: dict[int, int] = {}
+    for occurred in dates:
+        numbers[occurred.year] = numbers.get(occurred.year, 0) + 1
         membership = rng.choice(reporters)
         unit = membership.unit
         group = LocalGroup.objects.filter(areas=unit.area_id).first()
         nearby = [u for u in region_units if u.area_id == unit.area_id] or region_units
         other = rng.choice(nearby)
         title, happened, consequence, category = rng.choice(STORIES)
-        occurred = today - datetime.timedelta(days=rng.randint(5, 3 * 365))
         submitted = timezone.make_aware(
             datetime.datetime.combine(occurred + datetime.timedelta(days=2), datetime.time(10))
         )
         deviation = Deviation.objects.create(
-            reference=f"AV-{occurred.year}-{n + 1:04d}", title=title, reporting_unit=unit,
+            reference=f"AV-{occurred.year}-{numbers[occurred.year]:04d}", title=title, reporting_unit=unit,
             reporter=membership.user, local_group=group, occurred_on=occurred,
             what_happened=happened, consequence=consequence,
             done_locally="Cheferna har haft kontakt.", category=categories[category],
