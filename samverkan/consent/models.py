@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,7 +109,10 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Samtycke')} {self.given_on:%Y-%m-%d}–{self.valid_until:%Y-%m-%d}"
+        return gettext("Samtycke %(start)s–%(end)s") % {
+            "start": f"{self.given_on:%Y-%m-%d}",
+            "end": f"{self.valid_until:%Y-%m-%d}",
+        }
 
     @property
     def audit_label(self) -> str:

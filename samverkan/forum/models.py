@@ -15,7 +15,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CONVENE_WITHIN = datetime.timedelta(days=14)
 
@@ -258,13 +260,16 @@ class Protocol(models.Model):
     class Meta:
         ordering = ["case", "version"]
         verbose_name = _("protokoll")
-        verbose_name_plural = _("protokoll")
+        verbose_name_plural = pgettext_lazy("plural", "protokoll")
         constraints = [
             models.UniqueConstraint(fields=["case", "version"], name="protocol_version_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} {_('protokoll')} v{self.version}"
+        return gettext("%(case)s protokoll v%(version)s") % {
+            "case": self.case,
+            "version": self.version,
+        }
 
     @property
     def audit_label(self) -> str:
@@ -289,7 +294,7 @@ class Attendee(models.Model):
     class Meta:
         ordering = ["unit__name", "name"]
         verbose_name = _("närvarande")
-        verbose_name_plural = _("närvarande")
+        verbose_name_plural = pgettext_lazy("plural", "närvarande")
 
     def __str__(self) -> str:
         return f"{self.name}, {self.unit}"
@@ -325,7 +330,7 @@ class Decision(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         verbose_name = _("beslut")
-        verbose_name_plural = _("beslut")
+        verbose_name_plural = pgettext_lazy("plural", "beslut")
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from personnummer import personnummer
 
 
@@ -71,7 +72,7 @@ class Child(models.Model):
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("barn")
-        verbose_name_plural = _("barn")
+        verbose_name_plural = pgettext_lazy("plural", "barn")
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -108,7 +109,7 @@ class Guardian(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("vårdnadshavare")
-        verbose_name_plural = _("vårdnadshavare")
+        verbose_name_plural = pgettext_lazy("plural", "vårdnadshavare")
 
     def __str__(self) -> str:
         return self.name
