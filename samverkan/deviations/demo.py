@@ -35,7 +35,10 @@ def seed():
         return
     rng = random.Random(2026)  # the same demo every time
     User = get_user_model()
-    categories = {c.name: c for c in Category.objects.all()}
+    # The categories come with a migration; a flushed test database has lost them.
+    categories = {
+        name: Category.objects.get_or_create(name=name)[0] for *_, name in STORIES
+    }
     region_units = list(Unit.objects.filter(principal__kind="region").exclude(area=None))
     reporters = list(
         UnitMembership.objects.filter(user__email__endswith="@demo.example")

@@ -128,9 +128,7 @@ class InboxFilterForm(FilterForm):
         if data.get("principiell"):
             deviations = deviations.filter(is_principled=data["principiell"] == "ja")
         if data.get("last"):
-            deviations = deviations.filter(
-                read_by_secretariat_at__isnull=data["last"] == "olasta"
-            )
+            deviations = deviations.filter(read_by_secretariat_at__isnull=data["last"] == "olasta")
         if data.get("tagg"):
             deviations = deviations.filter(
                 pk__in=Tags.objects.filter(tag=data["tagg"]).values("deviation_id")
@@ -142,6 +140,7 @@ class ReviewForm(NoIdentityMixin, forms.ModelForm):
     """The secretariat's reading of one report: read, tags, judgement. Never the case itself."""
 
     identity_fields = ["judgement_note", "new_tag"]
+    field_order = ["mark_read", "tags", "new_tag", "judgement", "judgement_note"]
 
     mark_read = forms.BooleanField(label=_("Markera som läst"), required=False)
     new_tag = forms.CharField(

@@ -1,0 +1,170 @@
+"""The yearly compilation for BUSSAM: the page's context, the PDF and the spreadsheet.
+
+Like the page, the documents name no reporter: only references, titles, units, groups and
+the secretariat's own words.
+"""
+
+import datetime
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from samverkan.deviations import charts
+from samverkan.deviations.stats import DeviationStats
+
+
+def compilation_title(date_from: datetime.date, date_to: datetime.date) -> str:
+    return _("Redovisning av BUS-avvikelser inkomna under perioden %(start)s till %(end)s") % {
+        "start": date_from.isoformat(),
+        "end": date_to.isoformat(),
+    }
+
+
+def file_name(stats: DeviationStats, extension: str) -> str:
+    return f"bus-avvikelser-{stats.date_from.isoformat()}-{stats.date_to.isoformat()}.{extension}"
+
+
+def panels(stats: DeviationStats) -> list[dict]:
+    """Each breakdown with its chart (SVG markup, or None when every count is zero)."""
+    result = []
+    for breakdown in stats.breakdowns:
+        svg = charts.bar_chart(f"chart-{breakdown.key}", breakdown.title, breakdown.rows)
+        result.append({"breakdown": breakdown, "chart": mark_safe(svg) if svg else None})  # noqa: S308
+    return result
+
+
+def context(stats: DeviationStats) -> dict:
+    return {
+        "stats": stats,
+        "title": compilation_title(stats.date_from, stats.date_to),
+        "panels": panels(stats),
+        "compiled_on": timezone.localdate(),
+    }
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+def compilation_pdf(request, stats: DeviationStats) -> bytes:
+    from weasyprint import HTML  # imported here: it loads native libraries
+
+    html = render_to_string("deviations/compilation_pdf.html", context(stats), request=request)
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+# --- spreadsheet --------------------------------------------------------------------------------
+def _cell_value(value):
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _append(sheet, values, *, bold=False):
+    """One row; text is always text (a title starting with "=" is not a formula)."""
+    from openpyxl.styles import Font
+
+    sheet.append([_cell_value(str(v) if isinstance(v, Promise) else v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+        if isinstance(cell.value, datetime.date):
+            cell.number_format = "yyyy-mm-dd"
+        if bold:
+            cell.font = Font(bold=True)
+
+
+def _table_sheet(workbook, name, headings, rows, widths):
+    sheet = workbook.create_sheet(str(name)[:31])
+    _append(sheet, headings, bold=True)
+    for row in rows:
+        _append(sheet, row)
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGH", widths, strict=False):
+        sheet.column_dimensions[letter].width = width
+    return sheet
+
+
+def compilation_xlsx(stats: DeviationStats) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Sammanfattning")
+    _append(summary, [compilation_title(stats.date_from, stats.date_to)])
+    summary["A1"].font = Font(bold=True, size=13)
+    _append(
+        summary,
+        [_("Inskickade rapporter med händelsedatum i perioden; utkast räknas inte.")],
+    )
+    _append(summary, [])
+    for label, value in summary_rows(stats):
+        _append(summary, [label, value])
+    summary.column_dimensions["A"].width = 48
+    summary.column_dimensions["B"].width = 14
+
+    for breakdown in stats.breakdowns:
+        _table_sheet(
+            workbook,
+            breakdown.sheet,
+            [breakdown.heading, _("Antal")],
+            [[row.label, row.count] for row in breakdown.rows],
+            [60, 10],
+        )
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    sheet = _table_sheet(
+        workbook,
+        _("Principiella frågor"),
+        [_("Nummer"), _("Rubrik"), _("Lokal grupp"), _("Steg"), _("Principiell fråga")],
+        [
+            [
+                q["reference"],
+                q["title"],
+                q["local_group__name"],
+                q["step_label"],
+                q["principled_question"],
+            ]
+            for q in stats.principled_questions
+        ],  # fmt: skip
+        [14, 40, 28, 22, 80],
+    )
+    for cell in sheet["E"]:
+        cell.alignment = wrapped
+    sheet = _table_sheet(
+        workbook,
+        _("Bedömningar med kommentar"),
+        [_("Nummer"), _("Rubrik"), _("Bedömning"), _("Kommentar")],
+        [
+            [j["reference"], j["title"], j["judgement_label"], j["judgement_note"]]
+            for j in stats.judgements
+        ],
+        [14, 40, 30, 80],
+    )
+    for cell in sheet["D"]:
+        cell.alignment = wrapped
+    _table_sheet(
+        workbook,
+        _("Återkommande par"),
+        [_("Verksamhet"), _("Annan verksamhet"), _("Antal rapporter"), _("Rapporter")],
+        [[*pair.units, pair.count, ", ".join(pair.references)] for pair in stats.recurring],
+        [40, 40, 16, 60],
+    )
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def summary_rows(stats: DeviationStats) -> list[tuple[str, object]]:
+    return [
+        (_("Från och med"), stats.date_from),
+        (_("Till och med"), stats.date_to),
+        (_("Antal rapporter"), stats.total),
+        (_("Varav av principiell karaktär"), stats.principled),
+        (_("Med sekretariatets bedömning"), stats.judged),
+        (_("Par av verksamheter med två eller fler rapporter"), len(stats.recurring)),
+    ]
