@@ -405,3 +405,38 @@ def test_outsiders_get_404(client_for, submitted, make_user, area, municipality)
         assert client.get(reverse(f"deviations:{name}", args=[submitted.pk])).status_code == 404, (
             name
         )
+
+
+def test_lists_show_each_user_their_own(
+    client_for,
+    submitted,
+    staff,
+    manager,
+    bup_manager,
+    make_user,
+    area,
+    municipality,
+    school,
+    group,
+    bup,
+    category,
+):
+    client_for(staff).post(
+        reverse("deviations:new"), form_data(school, group, bup, category, title="Mitt utkast")
+    )
+
+    def titles(user, view="mina"):
+        response = client_for(user).get(reverse("deviations:list"), {"vy": view})
+        assert response.status_code == 200
+        return {d.title for d in response.context["page"]}
+
+    assert titles(staff) == {"Remiss till BUP besvarades inte", "Mitt utkast"}
+    assert titles(manager) == {"Remiss till BUP besvarades inte"}  # drafts are the reporter's
+    assert titles(bup_manager, "hantera") == {"Remiss till BUP besvarades inte"}
+    assert titles(staff, "hantera") == set()  # staff manage nothing
+    other = Unit.objects.create(
+        principal=municipality, name="Annan skola", kind="preschool", area=area
+    )
+    stranger = make_user("annan@example.org")
+    employ(stranger, other)
+    assert titles(stranger) == set()

@@ -93,7 +93,7 @@ class DeviationForm(NoIdentityMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         others = list(data.get("other_units") or []) + list(data.get("other_principals") or [])
-        if "other_units" in self.fields and not others:
+        if not others:
             self.add_error(
                 "other_units",
                 _("Ange minst en annan part: en verksamhet eller en huvudman."),

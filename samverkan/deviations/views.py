@@ -45,10 +45,11 @@ def deviation_list(request):
         )
     else:
         view = "mina"
+        submitted = ~Q(step=Deviation.Step.DRAFT)
         deviations = deviations.filter(
             Q(reporter=request.user)
-            | Q(reporting_unit__in=units, step__in=Deviation.OPEN_STEPS + [Deviation.Step.RESOLVED])
-            | Q(other_units__in=units, step__in=Deviation.OPEN_STEPS + [Deviation.Step.RESOLVED])
+            | Q(submitted, reporting_unit__in=units)
+            | Q(submitted, other_units__in=units)
         )
     page = paginate(request, deviations.distinct().order_by("-created_at", "-id"))
     notices = Notice.objects.filter(user=request.user, read_at__isnull=True).select_related(
