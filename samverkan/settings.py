@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "samverkan.consent",
     "samverkan.forum",
     "samverkan.deviations",
+    "samverkan.sip",
 ]
 
 MIDDLEWARE = [

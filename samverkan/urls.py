@@ -18,6 +18,7 @@ urlpatterns = [
     path("samtycken/", include("samverkan.consent.urls")),
     path("individforum/", include("samverkan.forum.urls")),
     path("avvikelser/", include("samverkan.deviations.urls")),
+    path("sip/", include("samverkan.sip.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

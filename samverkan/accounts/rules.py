@@ -150,3 +150,8 @@ rules.add_perm("forum.decide_case", rules.is_authenticated & _case_predicate("ma
 # --- Deviation reports ----------------------------------------------------------------------
 rules.add_perm("deviations.report", rules.is_authenticated & works_at_a_unit)
 rules.add_perm("deviations.secretariat", rules.is_authenticated & is_secretariat)
+
+
+# --- SIP --------------------------------------------------------------------------------------
+rules.add_perm("sip.create_plan", rules.is_authenticated & works_at_a_unit)
+rules.add_perm("sip.list_plans", rules.is_authenticated & works_at_a_unit)

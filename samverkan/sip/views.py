@@ -1,0 +1,400 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samverkan.accounts.decorators import permission_required
+from samverkan.audit import record_access, record_access_many
+from samverkan.organisations.models import Principal
+from samverkan.pagination import paginate
+from samverkan.people.models import Child, involve
+from samverkan.people.visibility import current_units
+from samverkan.sip import documents
+from samverkan.sip.access import PlanAccess
+from samverkan.sip.forms import (
+    EstablishForm,
+    FollowUpForm,
+    InterventionForm,
+    ParticipantForm,
+    PlanCreateForm,
+    PlanForm,
+)
+from samverkan.sip.models import (
+    CONTENT_FIELDS,
+    FollowUp,
+    Intervention,
+    InterventionOutcome,
+    Plan,
+    PlanVersion,
+)
+from samverkan.sip.versions import changes
+
+RELATED = ("child__owning_unit", "initiating_unit__principal", "chair", "secretary",
+           "overall_responsible")  # fmt: skip
+PART_LABELS = {
+    "needs": gettext_lazy("Behov, barnets och vårdnadshavarnas egna ord"),
+    "goals": gettext_lazy("Mål"),
+    "interventions": gettext_lazy("Insatser med ansvarig huvudman och verksamhet"),
+    "others_do": gettext_lazy("Vad andra än kommun och region gör"),
+    "overall": gettext_lazy("Huvudman med övergripande ansvar"),
+    "follow_up": gettext_lazy("När och hur planen följs upp"),
+}
+
+
+def load(request, reference, *checks):
+    plan = get_object_or_404(Plan.objects.select_related(*RELATED), reference=reference)
+    access = PlanAccess(request.user, [plan])
+    if not access.may_view(plan):
+        raise Http404
+    for check in checks:
+        if not getattr(access, check)(plan):
+            raise PermissionDenied
+    return plan, access
+
+
+# --- lists ------------------------------------------------------------------------------------
+@permission_required("sip.list_plans")
+def plan_list(request):
+    units = current_units(request.user)
+    view = request.GET.get("vy", "mina")
+    plans = Plan.objects.select_related(*RELATED)
+    if view == "enhet":
+        unit_ids = [u.pk for u in units]
+        plans = plans.filter(
+            Q(initiating_unit__in=unit_ids)
+            | Q(participants__unit__in=unit_ids)
+            | Q(interventions__unit__in=unit_ids)
+        )
+    else:
+        view = "mina"
+        plans = plans.filter(
+            Q(chair=request.user) | Q(secretary=request.user) | Q(initiated_by=request.user)
+        )
+    status = request.GET.get("status", "")
+    if status in Plan.Status.values:
+        plans = plans.filter(status=status)
+    follow_up = request.GET.get("uppfoljning", "")
+    if follow_up == "snart":
+        plans = plans.follow_up_due()
+    elif follow_up == "passerad":
+        plans = plans.follow_up_overdue()
+    principal = request.GET.get("huvudman", "")
+    if principal.isdigit():
+        plans = plans.filter(overall_responsible_id=int(principal))
+    page = paginate(request, plans.distinct().order_by("-created_at", "-id"))
+    access = PlanAccess(request.user, page.object_list, units=units)
+    rows = [
+        {"plan": plan, "identity": access.shows_identity(plan)}
+        for plan in page.object_list
+        if access.may_view(plan)
+    ]
+    record_access_many(
+        request,
+        [row["plan"].child for row in rows if row["identity"]],
+        reason=gettext_lazy("Listade SIP"),
+    )
+    return render(
+        request,
+        "sip/plan_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "view": view,
+            "status": status,
+            "follow_up": follow_up,
+            "principal": principal,
+            "statuses": Plan.Status.choices,
+            "principals": Principal.objects.exclude(kind="independent_school_owner"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- a new plan -------------------------------------------------------------------------------
+@permission_required("sip.create_plan")
+def plan_create(request):
+    units = current_units(request.user)
+    form = PlanCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            child = Child.objects.filter(personal_number=data["personal_number"]).first()
+            if child is None and not (data["first_name"] and data["last_name"]):
+                form.add_error(
+                    "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
+                )
+                return render(request, "sip/plan_create.html", {"form": form})
+            if child is None:
+                child = Child.objects.create(
+                    personal_number=data["personal_number"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    owning_unit=data["initiating_unit"],
+                    created_by=request.user,
+                )
+            plan = Plan.objects.create(
+                child=child,
+                initiating_unit=data["initiating_unit"],
+                initiated_by=request.user,
+                reason=data["reason"],
+                chair=request.user,
+                secretary=request.user,
+            )
+            involve(child, plan.initiating_unit, f"SIP {plan.reference}")
+        record_access(request, plan, reason=gettext_lazy("Påbörjade SIP"), action="change")
+        messages.success(
+            request,
+            _(
+                "Planen %(ref)s är påbörjad. Registrera samtycket innan andra verksamheter "
+                "läggs till."
+            )
+            % {"ref": plan.reference},
+        )
+        return redirect(plan)
+    return render(request, "sip/plan_create.html", {"form": form})
+
+
+# --- the plan ---------------------------------------------------------------------------------
+@login_required
+def plan_detail(request, reference):
+    plan, access = load(request, reference)
+    content = access.may_view_content(plan)
+    if content:
+        record_access(request, plan, reason=gettext_lazy("Visade SIP"))
+        record_access(request, plan.child, reason=gettext_lazy("Visade SIP"))
+    parts = plan.parts()
+    return render(
+        request,
+        "sip/plan_detail.html",
+        {
+            "plan": plan,
+            "content": content,
+            "identity": access.shows_identity(plan),
+            "may_edit": access.may_edit(plan),
+            "tasks": [(name, PART_LABELS[name], state) for name, state in parts.items()],
+            "missing": [PART_LABELS[name] for name in plan.missing_parts()],
+            "uncovered": plan.uncovered_unit_ids(),
+            "participants": plan.participants.select_related("unit__principal", "person"),
+            "interventions": plan.interventions.select_related("unit__principal"),
+            "follow_ups": plan.follow_ups.prefetch_related("outcomes__intervention"),
+            "versions": plan.versions.select_related("created_by"),
+            "consents": plan.consents().prefetch_related("units") if content else [],
+            "establish_form": EstablishForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def plan_edit(request, reference):
+    """Edit the content. A save based on an older version than the one stored is refused,
+    with the other person's saved text shown next to yours: nothing is overwritten."""
+    plan, access = load(request, reference, "may_edit")
+    form = PlanForm(request.POST or None, instance=plan, require_all="faststall" in request.POST)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            current = Plan.objects.select_for_update().get(pk=plan.pk)
+            if current.edit_version != form.cleaned_data["edit_version"]:
+                conflict = [
+                    (form.fields[name].label, getattr(current, name), form.cleaned_data.get(name))
+                    for name in form.Meta.fields
+                    if getattr(current, name) != form.cleaned_data.get(name)
+                ]
+                form.data = form.data.copy()
+                form.data["edit_version"] = current.edit_version
+            else:
+                plan = form.save(commit=False)
+                plan.edit_version = current.edit_version + 1
+                plan.save()
+        if conflict is None:
+            record_access(request, plan, reason=gettext_lazy("Ändrade SIP"), action="change")
+            if "faststall" in request.POST:
+                version, problems = establish_plan(plan, request.user)
+                if version is None:
+                    messages.error(
+                        request,
+                        _("Planen är sparad men kan inte fastställas. Saknas: %(parts)s.")
+                        % {"parts": ", ".join(problems)},
+                    )
+                else:
+                    messages.success(
+                        request, _("Version %(n)s är fastställd.") % {"n": version.number}
+                    )
+                return redirect(plan)
+            messages.success(request, _("Planen är sparad."))
+            return redirect(plan)
+    return render(request, "sip/plan_form.html", {"form": form, "plan": plan, "conflict": conflict})
+
+
+@login_required
+def participant_add(request, reference):
+    plan, access = load(request, reference, "may_edit")
+    form = ParticipantForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.plan = plan
+            participant = form.save()
+            if participant.unit_id:
+                involve(plan.child, participant.unit, f"SIP {plan.reference}")
+        messages.success(request, _("Deltagaren är tillagd."))
+        return redirect(plan)
+    return render(request, "sip/participant_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+def intervention_edit(request, reference, pk=None):
+    plan, access = load(request, reference, "may_edit")
+    intervention = get_object_or_404(plan.interventions, pk=pk) if pk else None
+    form = InterventionForm(request.POST or None, instance=intervention, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        form.instance.plan = plan
+        form.save()
+        messages.success(request, _("Insatsen är sparad."))
+        return redirect(plan)
+    return render(
+        request,
+        "sip/intervention_form.html",
+        {"form": form, "plan": plan, "intervention": intervention},
+    )
+
+
+def establish_plan(plan, user, note=""):
+    """Establish the plan, or a revision of it: a new version kept as it is.
+    Returns (version, problems); version is None when something required is missing."""
+    problems = [str(PART_LABELS[name]) for name in plan.missing_parts()]
+    if plan.meeting_on is None:
+        problems.append(_("SIP-mötets datum"))
+    if plan.uncovered_unit_ids():
+        problems.append(_("samtycke som omfattar alla deltagande verksamheter"))
+    if problems:
+        return None, problems
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        last = plan.versions.order_by("-number").first()
+        content = plan.snapshot()
+        if last and last.content == content:
+            return last, []
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=(last.number + 1) if last else 1,
+            content=content,
+            note=note or (_("Fastställd") if not last else _("Reviderad")),
+            created_by=user,
+        )
+        plan.status = Plan.Status.ESTABLISHED
+        plan.established_at = plan.established_at or timezone.now()
+        plan.save(update_fields=["status", "established_at"])
+    return version, []
+
+
+@login_required
+def establish(request, reference):
+    plan, access = load(request, reference, "may_edit")
+    if request.method != "POST":
+        return redirect(plan)
+    form = EstablishForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    version, problems = establish_plan(plan, request.user, note)
+    if version is None:
+        messages.error(
+            request,
+            _("Planen kan inte fastställas. Saknas: %(parts)s.") % {"parts": ", ".join(problems)},
+        )
+        return redirect(plan)
+    record_access(request, plan, reason=gettext_lazy("Fastställde SIP"), action="change")
+    messages.success(request, _("Version %(n)s är fastställd.") % {"n": version.number})
+    return redirect(plan)
+
+
+@login_required
+def version_detail(request, reference, number):
+    plan, access = load(request, reference, "may_view_content")
+    version = get_object_or_404(plan.versions.select_related("created_by"), number=number)
+    previous = plan.versions.filter(number__lt=number).order_by("-number").first()
+    record_access(request, plan, reason=gettext_lazy("Läste tidigare version av SIP"))
+    return render(
+        request,
+        "sip/version_detail.html",
+        {
+            "plan": plan,
+            "version": version,
+            "previous": previous,
+            "changes": changes(previous.content if previous else {}, version.content),
+            "fields": CONTENT_FIELDS,
+        },
+    )
+
+
+@login_required
+def follow_up(request, reference):
+    plan, access = load(request, reference, "may_edit")
+    if plan.status != Plan.Status.ESTABLISHED:
+        messages.error(request, _("Bara en fastställd plan följs upp."))
+        return redirect(plan)
+    form = FollowUpForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            record = FollowUp.objects.create(
+                plan=plan, held_on=data["held_on"], notes=data["notes"],
+                next_on=data["next_on"], by=request.user,
+            )  # fmt: skip
+            for intervention in form.interventions:
+                status = data[f"status_{intervention.pk}"]
+                InterventionOutcome.objects.create(
+                    follow_up=record, intervention=intervention, status=status,
+                    note=data[f"note_{intervention.pk}"],
+                )  # fmt: skip
+                Intervention.objects.filter(pk=intervention.pk).update(status=status)
+            plan.next_follow_up_on = data["next_on"]
+            plan.save(update_fields=["next_follow_up_on"])
+        record_access(request, plan, reason=gettext_lazy("Följde upp SIP"), action="change")
+        messages.success(request, _("Uppföljningen är registrerad."))
+        return redirect(plan)
+    return render(request, "sip/follow_up_form.html", {"form": form, "plan": plan})
+
+
+# --- documents --------------------------------------------------------------------------------
+@login_required
+def invitation(request, reference):
+    plan, access = load(request, reference)
+    if plan.meeting_on is None:
+        raise Http404
+    response = HttpResponse(documents.invitation_ics(request, plan), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{plan.reference}.ics"'
+    return response
+
+
+@login_required
+def family_view(request, reference):
+    """The established plan in plain language, for the family: print view."""
+    plan, access = load(request, reference, "may_view_content")
+    version = plan.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    record_access(request, plan, reason=gettext_lazy("Skrev ut SIP för familjen"), action="export")
+    return render(
+        request,
+        "sip/family.html",
+        documents.family_context(plan, version, access.shows_identity(plan)),
+    )
+
+
+@login_required
+def family_pdf(request, reference):
+    plan, access = load(request, reference, "may_view_content")
+    version = plan.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    record_access(request, plan, reason=gettext_lazy("Hämtade SIP som PDF"), action="export")
+    pdf = documents.family_pdf(request, plan, version, access.shows_identity(plan))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{plan.reference}.pdf"'
+    return response
