@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from samverkan.accounts.models import User
 from samverkan.consent.models import Consent
+from samverkan.deviations.models import Deviation
 from samverkan.forum.models import ForumCase, Protocol
 from samverkan.organisations import demo
 from samverkan.organisations.models import (
@@ -15,11 +16,12 @@ from samverkan.organisations.models import (
     UnitMembership,
 )
 from samverkan.people.models import Child
+from samverkan.sip.models import Plan
 
 
 def counts():
     models = [Principal, Area, Unit, LocalGroup, Body, Membership, User, UnitMembership]
-    models += [Child, Consent, ForumCase, Protocol]
+    models += [Child, Consent, ForumCase, Protocol, Plan, Deviation]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -98,3 +100,12 @@ def test_demo_forum_cases_use_only_the_published_test_number():
     decided = ForumCase.objects.get(status="decided")
     assert decided.protocols.get().is_locked
     assert decided.meeting_within_deadline
+
+
+@pytest.mark.django_db
+def test_demo_has_an_established_plan_due_for_follow_up():
+    call_command("seed_demo", quiet=True)
+    plan = Plan.objects.get()
+    assert plan.status == "established" and not plan.missing_parts()
+    assert not plan.uncovered_unit_ids()
+    assert plan in Plan.objects.follow_up_due()

@@ -16,6 +16,7 @@ from samverkan.organisations.models import (
     Unit,
     UnitMembership,
 )
+from samverkan.sip import demo as sip_demo
 
 MUNICIPAL_UNIT_KINDS = [
     ("Socialtjänsten barn och unga, {m}", "social_services"),
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         self.users(groups)
         forum_demo.seed()
         deviations_demo.seed()
+        sip_demo.seed()
         if not quiet:
             self.print_logins()
 
