@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The parts the law requires, in the order the task list shows them.
 REQUIRED_PARTS = ["needs", "goals", "interventions", "others_do", "overall", "follow_up"]
@@ -252,7 +253,7 @@ class Participant(models.Model):
     class Meta:
         ordering = ["kind", "id"]
         verbose_name = _("deltagare")
-        verbose_name_plural = _("deltagare")
+        verbose_name_plural = pgettext_lazy("plural", "deltagare")
 
     def __str__(self) -> str:
         if self.kind == self.Kind.UNIT:
