@@ -367,12 +367,12 @@ def test_deviation_from_report_to_compilation(page, demo_site):
     )
     assert REPORTER_NAME not in page.content()
 
-    pdf_link = page.get_by_role("link", name="Ladda ned som PDF", exact=True)
+    pdf_link = page.get_by_role("link", name="Ladda ner som PDF", exact=True)
     pdf = page.request.get(demo_site + pdf_link.get_attribute("href"))
     assert pdf.ok, pdf.status
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
-    xlsx_link = page.get_by_role("link", name="Ladda ned som kalkylblad (Excel)", exact=True)
+    xlsx_link = page.get_by_role("link", name="Ladda ner som kalkylblad (Excel)", exact=True)
     xlsx = page.request.get(demo_site + xlsx_link.get_attribute("href"))
     assert xlsx.ok, xlsx.status
     assert xlsx.headers["content-type"] == XLSX
