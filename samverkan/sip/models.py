@@ -119,7 +119,7 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"SIP {self.reference}"
+        return self.reference  # "SIP-2026-0001" says what it is
 
     def save(self, *args, **kwargs):
         if not self.reference:
