@@ -610,5 +610,10 @@ def test_send_reminders_command_is_idempotent(case, capsys):
     ForumCase.objects.filter(pk=case.pk).update(deadline=TODAY - datetime.timedelta(days=1))
     call_command("send_reminders")
     call_command("send_reminders")
-    assert capsys.readouterr().out.splitlines() == ["1 reminder(s) sent.", "0 reminder(s) sent."]
+    assert capsys.readouterr().out.splitlines() == [
+        "1 reminder(s) sent.",
+        "0 SIP reminder(s) sent.",
+        "0 reminder(s) sent.",
+        "0 SIP reminder(s) sent.",
+    ]
     assert len(mail.outbox) == 1

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -354,7 +354,9 @@ def follow_up(request, reference):
                 )  # fmt: skip
                 Intervention.objects.filter(pk=intervention.pk).update(status=status)
             plan.next_follow_up_on = data["next_on"]
-            plan.save(update_fields=["next_follow_up_on"])
+            # A content change: an edit form opened before this must not overwrite the date.
+            plan.edit_version = F("edit_version") + 1
+            plan.save(update_fields=["next_follow_up_on", "edit_version", "updated_at"])
         record_access(request, plan, reason=gettext_lazy("Följde upp SIP"), action="change")
         messages.success(request, _("Uppföljningen är registrerad."))
         return redirect(plan)
