@@ -3,39 +3,27 @@
 import datetime
 
 from django.template.loader import render_to_string
-from django.utils import timezone
-from icalendar import Calendar, Event
 
+from samverkan import calendar
 from samverkan.forum.models import Protocol
 
 MEETING_LENGTH = datetime.timedelta(hours=1, minutes=30)
 
 
 def invitation_ics(request, case) -> bytes:
-    """An iCalendar invitation. It travels by e-mail and into calendars, so it carries the
-    case reference and a link, never the child's name or number."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Samverkan//BUS individforum//SV")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    start = case.meeting_start()
-    event.add("uid", f"{case.reference}@{request.get_host()}")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", start)
-    event.add("dtend", start + MEETING_LENGTH)
-    event.add("summary", f"BUS individforum {case.reference}")
-    event.add("location", case.meeting_place)
-    event.add(
-        "description",
-        f"BUS individforum, {case.local_group}. Ärendet: "
-        f"{request.build_absolute_uri(case.get_absolute_url())}",
+    """The case's reference and a link, never the child's name or number."""
+    return calendar.invitation(
+        uid=f"{case.reference}@{request.get_host()}",
+        start=case.meeting_start(),
+        length=MEETING_LENGTH,
+        summary=f"BUS individforum {case.reference}",
+        location=case.meeting_place,
+        description=(
+            f"BUS individforum, {case.local_group}. Ärendet: "
+            f"{request.build_absolute_uri(case.get_absolute_url())}"
+        ),
+        organizer_email=case.convener.email if case.convener_id else "",
     )
-    if case.convener_id:
-        event.add("organizer", f"mailto:{case.convener.email}")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
 
 
 def protocol_parts(protocol) -> dict:

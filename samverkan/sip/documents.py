@@ -1,30 +1,22 @@
 """The plan's documents: the meeting invitation and the family's plain-language copy."""
 
 from django.template.loader import render_to_string
-from django.utils import timezone
-from icalendar import Calendar, Event
 
+from samverkan import calendar
 from samverkan.forum.documents import MEETING_LENGTH
 
 
 def invitation_ics(request, plan) -> bytes:
     """Carries the plan's number and a link, never the child's name or number."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Samverkan//SIP//SV")
-    calendar.add("version", "2.0")
-    event = Event()
-    start = plan.meeting_start()
-    event.add("uid", f"{plan.reference}@{request.get_host()}")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", start)
-    event.add("dtend", start + MEETING_LENGTH)
-    event.add("summary", f"SIP-möte {plan.reference}")
-    event.add("location", plan.meeting_place)
-    event.add("description", request.build_absolute_uri(plan.get_absolute_url()))
-    event.add("organizer", f"mailto:{plan.chair.email}")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return calendar.invitation(
+        uid=f"{plan.reference}@{request.get_host()}",
+        start=plan.meeting_start(),
+        length=MEETING_LENGTH,
+        summary=f"SIP-möte {plan.reference}",
+        location=plan.meeting_place,
+        description=request.build_absolute_uri(plan.get_absolute_url()),
+        organizer_email=plan.chair.email,
+    )
 
 
 def family_context(plan, version, identity: bool) -> dict:
