@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverkan.forum.models import ForumCase, StatusChange
-from samverkan.people.models import Child, involve
+from samverkan.people.models import find_or_register, involve
 from samverkan.people.visibility import current_units
 
 
@@ -11,21 +11,19 @@ def raise_case(form, user, **fields) -> ForumCase | None:
     Returns None (with the error added to the form) when a new child lacks a name."""
     data = form.cleaned_data
     with transaction.atomic():
-        child = Child.objects.filter(personal_number=data["personal_number"]).first()
+        child = find_or_register(
+            data["personal_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            unit=data["raised_by_unit"],
+            user=user,
+            protected=data["protected_identity"],
+        )
         if child is None:
-            if not data["first_name"] or not data["last_name"]:
-                form.add_error(
-                    "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
-                )
-                return None
-            child = Child.objects.create(
-                personal_number=data["personal_number"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                protected_identity=data["protected_identity"],
-                owning_unit=data["raised_by_unit"],
-                created_by=user,
+            form.add_error(
+                "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
             )
+            return None
         case = ForumCase.objects.create(
             local_group=data["local_group"],
             child=child,

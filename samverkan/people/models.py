@@ -148,3 +148,21 @@ def full_clean_number(value: str) -> str:
     """Normalise or raise ValidationError (for forms)."""
     validate_personal_number(value)
     return normalise_personal_number(value)
+
+
+def find_or_register(personal_number, *, first_name, last_name, unit, user, protected=False):
+    """The child with this number, or a new record owned by ``unit``; None when the child
+    is new and a name is missing (the caller tells the user)."""
+    child = Child.objects.filter(personal_number=personal_number).first()
+    if child is not None:
+        return child
+    if not first_name or not last_name:
+        return None
+    return Child.objects.create(
+        personal_number=personal_number,
+        first_name=first_name,
+        last_name=last_name,
+        protected_identity=protected,
+        owning_unit=unit,
+        created_by=user,
+    )

@@ -13,7 +13,7 @@ from samverkan.accounts.decorators import permission_required
 from samverkan.audit import record_access, record_access_many
 from samverkan.organisations.models import Principal
 from samverkan.pagination import paginate
-from samverkan.people.models import Child, involve
+from samverkan.people.models import find_or_register, involve
 from samverkan.people.visibility import current_units
 from samverkan.sip import documents
 from samverkan.sip.access import PlanAccess
@@ -124,20 +124,18 @@ def plan_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
-            child = Child.objects.filter(personal_number=data["personal_number"]).first()
-            if child is None and not (data["first_name"] and data["last_name"]):
+            child = find_or_register(
+                data["personal_number"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                unit=data["initiating_unit"],
+                user=request.user,
+            )
+            if child is None:
                 form.add_error(
                     "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
                 )
                 return render(request, "sip/plan_create.html", {"form": form})
-            if child is None:
-                child = Child.objects.create(
-                    personal_number=data["personal_number"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    owning_unit=data["initiating_unit"],
-                    created_by=request.user,
-                )
             plan = Plan.objects.create(
                 child=child,
                 initiating_unit=data["initiating_unit"],
