@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "samverkan.forum",
     "samverkan.deviations",
     "samverkan.sip",
+    "samverkan.governance",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("individforum/", include("samverkan.forum.urls")),
     path("avvikelser/", include("samverkan.deviations.urls")),
     path("sip/", include("samverkan.sip.urls")),
+    path("styrning/", include("samverkan.governance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from samverkan.accounts.roles import roles_of
+from samverkan.governance.library import due_for_review
 from samverkan.organisations.models import LocalGroup
 
 
@@ -13,7 +14,7 @@ from samverkan.organisations.models import LocalGroup
 def home(request):
     """The start page: one section for each role the user holds."""
     roles = roles_of(request.user)
-    context = {"roles": roles}
+    context = {"roles": roles, "reviews_due": due_for_review(request.user).count()}
     if roles.is_secretariat:
         context["group_count"] = LocalGroup.objects.count()
     return render(request, "home.html", context)

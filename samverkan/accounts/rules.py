@@ -15,7 +15,7 @@ Roles:
 import rules
 
 from samverkan.forum.access import CaseAccess
-from samverkan.organisations.models import Membership, UnitMembership
+from samverkan.organisations.models import Body, LocalGroup, Membership, UnitMembership
 from samverkan.people.models import Involvement
 from samverkan.people.visibility import ChildAccess, current_units
 
@@ -155,3 +155,58 @@ rules.add_perm("deviations.secretariat", rules.is_authenticated & is_secretariat
 # --- SIP --------------------------------------------------------------------------------------
 rules.add_perm("sip.create_plan", rules.is_authenticated & works_at_a_unit)
 rules.add_perm("sip.list_plans", rules.is_authenticated & works_at_a_unit)
+
+
+# --- Governance -------------------------------------------------------------------------------
+rules.add_perm(
+    "governance.manage_meetings",
+    rules.is_authenticated & (leads_body | is_secretariat),
+)
+
+
+# --- Agreements and the documents library -----------------------------------------------------
+@rules.predicate
+def leads_steering_group_of(user, obj):
+    """Chair, convener or secretary of the steering group of the agreement's local group (or
+    of the local group itself). Without an object: of any local steering group, which is who
+    may start a new local agreement; a regional agreement is the secretariat's alone."""
+    seats = Membership.objects.current().filter(
+        user=user, role__in=Membership.LEADING_ROLES, body__kind=Body.Kind.STEERING
+    )
+    if obj is None:
+        return seats.filter(body__local_group__isnull=False).exists()
+    group_id = obj.pk if isinstance(obj, LocalGroup) else obj.local_group_id
+    return group_id is not None and seats.filter(body__local_group_id=group_id).exists()
+
+
+@rules.predicate
+def edits_document(user, document):
+    return document is not None and document.editor_id == user.pk
+
+
+rules.add_perm(
+    "governance.manage_agreements",
+    rules.is_authenticated & (is_secretariat | leads_steering_group_of),
+)
+rules.add_perm(
+    "governance.manage_documents", rules.is_authenticated & (is_secretariat | edits_document)
+)
+
+
+# --- The yearly follow-up and the county compilation ------------------------------------------
+@rules.predicate
+def has_seat_in_group(user, group):
+    """A current seat in one of the local group's bodies. Without a group: in any local
+    group's body, which is who may open the list of follow-ups."""
+    seats = Membership.objects.current().filter(user=user, body__local_group__isnull=False)
+    if group is not None:
+        seats = seats.filter(body__local_group=group)
+    return seats.exists()
+
+
+rules.add_perm(
+    "governance.view_follow_up", rules.is_authenticated & (is_secretariat | has_seat_in_group)
+)
+# The steering group's chair, convener or secretary approves the group's own follow-up.
+rules.add_perm("governance.approve_follow_up", rules.is_authenticated & leads_steering_group_of)
+rules.add_perm("governance.view_county", rules.is_authenticated & is_secretariat)

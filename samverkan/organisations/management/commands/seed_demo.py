@@ -6,6 +6,8 @@ from django.db import transaction
 
 from samverkan.deviations import demo as deviations_demo
 from samverkan.forum import demo as forum_demo
+from samverkan.governance import demo as governance_demo
+from samverkan.governance import demo_meetings
 from samverkan.organisations import demo
 from samverkan.organisations.models import (
     Area,
@@ -46,6 +48,8 @@ class Command(BaseCommand):
         forum_demo.seed()
         deviations_demo.seed()
         sip_demo.seed()
+        governance_demo.seed()
+        demo_meetings.seed()
         if not quiet:
             self.print_logins()
 
