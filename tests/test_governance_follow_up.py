@@ -401,6 +401,19 @@ def test_the_chair_approves_once_and_the_numbers_freeze(client_for, chair, count
     assert record.narrative == "Forumet möts snabbare."
 
 
+def test_an_approval_that_raced_another_changes_nothing(chair, county):
+    """Two people pressing "Godkänn" at the same moment: the second finds it approved."""
+    from samverkan.governance import follow_up_views
+
+    first = follow_up_views._store(county["testby"], YEAR, "Först.", chair)
+    with pytest.raises(follow_up_views._AlreadyApproved):
+        follow_up_views._store(county["testby"], YEAR, "Sedan.", chair)
+    with pytest.raises(follow_up_views._AlreadyApproved):
+        follow_up_views._store(county["testby"], YEAR, "Bara text.")
+    record = YearlyFollowUp.objects.get()
+    assert record.narrative == "Först." and record.approved_at == first.approved_at
+
+
 def test_saving_the_narrative_does_not_approve(client_for, chair, county):
     client = client_for(chair)
     client.post(url(county["testby"]), {"narrative": "Ett utkast.", "action": "save"})

@@ -10,6 +10,7 @@ approves it; the county compilation is the secretariat's. The numbers are comput
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,9 +58,10 @@ def follow_ups(request):
     groups = list(_visible_groups(request.user))
     records = {
         record.local_group_id: record
-        for record in YearlyFollowUp.objects.filter(year=year, local_group__in=groups)
-        .select_related("approved_by")
-    }  # fmt: skip
+        for record in YearlyFollowUp.objects.filter(
+            year=year, local_group__in=groups
+        ).select_related("approved_by")
+    }
     rows = [
         {"group": group, "record": records.get(group.pk), "url": reports.follow_up_url(group, year)}
         for group in groups
@@ -155,26 +157,26 @@ def _save(request, group, year, record):
     if form.is_valid() and approve and year >= timezone.localdate().year:
         form.add_error(
             None,
-            _("Året är inte slut. Uppföljningen för %(year)s kan godkännas från 1 januari "
-              "%(next)s.") % {"year": year, "next": year + 1},
-        )  # fmt: skip
+            _(
+                "Året är inte slut. Uppföljningen för %(year)s kan godkännas från 1 januari "
+                "%(next)s."
+            )
+            % {"year": year, "next": year + 1},
+        )
     if not form.is_valid():
         return _render(request, group, year, record, form, may_approve=True)
     try:
-        saved = _keep_narrative(group, year, form.cleaned_data["narrative"])
+        saved = _store(
+            group, year, form.cleaned_data["narrative"], request.user if approve else None
+        )
     except _AlreadyApproved:
         return _refused(request, group, year)
     if not approve:
-        record_access(request, saved, reason=gettext_lazy("Sparade uppföljningens analys"),
-                      action="change")  # fmt: skip
+        record_access(
+            request, saved, reason=gettext_lazy("Sparade uppföljningens analys"), action="change"
+        )
         messages.success(request, _("Analysen är sparad. Den är inte godkänd än."))
         return redirect("governance:follow_up", group.slug, year)
-    frozen = indicators.compute([group], year)[group.pk]
-    approved = YearlyFollowUp.objects.filter(pk=saved.pk, approved_at__isnull=True).update(
-        approved_at=timezone.now(), approved_by=request.user, indicators=frozen
-    )
-    if not approved:  # someone approved it between our read and now
-        return _refused(request, group, year)
     what = gettext_lazy("Godkände årlig uppföljning")
     record_access(
         request, saved, reason=format_lazy("{what} {year}", what=what, year=year), action="change"
@@ -191,16 +193,20 @@ class _AlreadyApproved(Exception):
     pass
 
 
-def _keep_narrative(group, year, narrative) -> YearlyFollowUp:
-    """Create the year's record with the narrative, or change it unless it is approved."""
-    record, created = YearlyFollowUp.objects.get_or_create(
-        local_group=group, year=year, defaults={"narrative": narrative}
-    )
-    if not created:
-        unapproved = YearlyFollowUp.objects.filter(pk=record.pk, approved_at__isnull=True)
-        if not unapproved.update(narrative=narrative):
+def _store(group, year, narrative, approver=None) -> YearlyFollowUp:
+    """Keep the narrative and, given an approver, approve the year with its indicators as
+    they are now. Refused once approved, even when two people press at the same moment."""
+    YearlyFollowUp.objects.get_or_create(local_group=group, year=year)
+    with transaction.atomic():
+        record = YearlyFollowUp.objects.select_for_update().get(local_group=group, year=year)
+        if record.approved_at is not None:
             raise _AlreadyApproved
         record.narrative = narrative
+        if approver is not None:
+            record.approved_at = timezone.now()
+            record.approved_by = approver
+            record.indicators = indicators.compute([group], year)[group.pk]
+        record.save()
     return record
 
 

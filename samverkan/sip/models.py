@@ -116,6 +116,7 @@ class Plan(models.Model):
         verbose_name_plural = _("samordnade individuella planer")
         indexes = [
             models.Index(fields=["status", "next_follow_up_on"], name="plan_follow_up"),
+            models.Index(fields=["established_at"], name="plan_established"),
         ]
 
     def __str__(self) -> str:
@@ -304,6 +305,7 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["next_on"], name="followup_next_on")]
         verbose_name = _("uppföljning")
         verbose_name_plural = _("uppföljningar")
 
@@ -343,6 +345,7 @@ class PlanVersion(models.Model):
 
     class Meta:
         ordering = ["plan", "number"]
+        indexes = [models.Index(fields=["created_at"], name="planversion_created")]
         verbose_name = _("version av plan")
         verbose_name_plural = _("versioner av plan")
         constraints = [
