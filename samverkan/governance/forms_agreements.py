@@ -241,7 +241,7 @@ class DocumentFilterForm(FilterForm):
     typ = forms.ChoiceField(
         label=_("Typ"), required=False, choices=[("", _("Alla typer")), *Document.Kind.choices]
     )
-    grupp = forms.ChoiceField(label=_("Gäller"), required=False)
+    grupp = forms.ChoiceField(label=_("Omfattar"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

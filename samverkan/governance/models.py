@@ -191,7 +191,7 @@ class ConvenerRotation(models.Model):
 
     class Meta:
         verbose_name = _("roterande sammankallande")
-        verbose_name_plural = _("roterande sammankallande")
+        verbose_name_plural = pgettext_lazy("plural", "roterande sammankallande")
 
     def __str__(self) -> str:
         return str(self.body)
