@@ -6,6 +6,8 @@ from samverkan.consent.models import Consent
 from samverkan.organisations.models import Unit
 from samverkan.people.visibility import ChildAccess
 
+MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
+
 
 class ConsentForm(forms.ModelForm):
     class Meta:
@@ -48,6 +50,12 @@ class ConsentForm(forms.ModelForm):
         self.fields["units"].label_from_instance = lambda unit: f"{unit} ({unit.principal})"
         self.fields["given_on"].initial = timezone.localdate()
         self.user = user
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and getattr(document, "size", 0) > MAX_DOCUMENT_SIZE:
+            raise forms.ValidationError(_("Filen är för stor. Högst 10 MB."))
+        return document
 
     def clean_units(self):
         units = self.cleaned_data["units"]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -50,7 +51,13 @@ class Consent(models.Model):
         help_text=_("När barnet har nått den ålder och mognad som krävs."),
     )
     form = models.CharField(_("form"), max_length=8, choices=Form.choices)
-    document = models.FileField(_("inskannat samtycke"), upload_to="consents/%Y/", blank=True)
+    document = models.FileField(
+        _("inskannat samtycke"),
+        upload_to="consents/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        help_text=_("PDF, JPEG eller PNG, högst 10 MB."),
+    )
     noted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("antecknat av"),
