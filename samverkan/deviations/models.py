@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.references import next_reference
+
 
 class Category(models.Model):
     """A kind of collaboration failure; the secretariat keeps the list."""
@@ -175,14 +177,7 @@ class Deviation(models.Model):
 
     @classmethod
     def next_reference(cls, year: int) -> str:
-        prefix = f"AV-{year}-"
-        last = (
-            cls.objects.filter(reference__startswith=prefix)
-            .order_by("-reference")
-            .values_list("reference", flat=True)
-            .first()
-        )
-        return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:04d}"
+        return next_reference(cls, "AV", year)
 
 
 class Event(models.Model):

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.references import next_reference
+
 CONVENE_WITHIN = datetime.timedelta(days=14)
 
 
@@ -139,15 +141,7 @@ class ForumCase(models.Model):
 
     @classmethod
     def next_reference(cls, year: int) -> str:
-        prefix = f"IF-{year}-"
-        last = (
-            cls.objects.filter(reference__startswith=prefix)
-            .order_by("-reference")
-            .values_list("reference", flat=True)
-            .first()
-        )
-        number = int(last.removeprefix(prefix)) + 1 if last else 1
-        return f"{prefix}{number:04d}"
+        return next_reference(cls, "IF", year)
 
     @property
     def is_open(self) -> bool:

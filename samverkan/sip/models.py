@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from samverkan.references import next_reference
+
 # The parts the law requires, in the order the task list shows them.
 REQUIRED_PARTS = ["needs", "goals", "interventions", "others_do", "overall", "follow_up"]
 # The plan's own text, as a version keeps it.
@@ -124,15 +126,7 @@ class Plan(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.reference:
-            year = timezone.localdate().year
-            prefix = f"SIP-{year}-"
-            last = (
-                Plan.objects.filter(reference__startswith=prefix)
-                .order_by("-reference")
-                .values_list("reference", flat=True)
-                .first()
-            )
-            self.reference = f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:04d}"
+            self.reference = next_reference(Plan, "SIP", timezone.localdate().year)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
