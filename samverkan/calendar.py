@@ -6,6 +6,9 @@ import datetime
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+# A forum meeting or a SIP meeting, as the invitation books it.
+MEETING_LENGTH = datetime.timedelta(hours=1, minutes=30)
+
 
 def invitation(
     *,

@@ -5,6 +5,8 @@ environment; see the README's "Configuration" section for the list. The defaults
 safe ones: DEBUG off, HTTPS on, SQLite only when DATABASE_URL is unset.
 """
 
+import hashlib
+import hmac
 import os
 import sys
 from pathlib import Path
@@ -75,26 +77,46 @@ INSTALLED_APPS = [
     "samverkan.deviations",
     "samverkan.sip",
     "samverkan.governance",
+    "samverkan.exports",
+    "samverkan.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: the request's scope, a transaction around every unsafe
+    # request, and the access log written at the end (fail-closed).
+    "samverkan.audit.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "samverkan.accounts.middleware.RequireMFAMiddleware",
-    "samverkan.audit.middleware.DeniedAccessMiddleware",
 ]
 
 FORM_RENDERER = "samverkan.forms.FormRenderer"
+
+# Background work (exports, extracts): django-tasks with the database backend, run by
+# ``manage.py db_worker`` on any number of machines. Tests run tasks at once.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 ROOT_URLCONF = "samverkan.urls"
 WSGI_APPLICATION = "samverkan.wsgi.application"
 
@@ -288,6 +310,27 @@ if HTTPS and not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# How many proxies in front of the app append to X-Forwarded-For (samverkan/network.py);
+# 0: the header is ignored, since anyone can send it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Permissions-Policy on every response (django-permissions-policy): the browser features the
+# service never uses are off, for its own pages and anything they might embed. Security keys
+# (WebAuthn, for two-factor log-in) stay allowed for the site itself.
+BROWSER_FEATURES_OFF = [
+    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+    "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid",
+    "identity-credentials-get", "idle-detection", "interest-cohort", "local-fonts",
+    "magnetometer", "microphone", "midi", "otp-credentials", "payment", "picture-in-picture",
+    "screen-wake-lock", "serial", "shared-storage", "shared-storage-select-url", "usb",
+    "window-management", "xr-spatial-tracking",
+]  # fmt: skip
+PERMISSIONS_POLICY = {
+    **{feature: [] for feature in BROWSER_FEATURES_OFF},
+    "publickey-credentials-create": "self",
+    "publickey-credentials-get": "self",
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -310,6 +353,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Access log ---------------------------------------------------------------------------
+# The key that seals the access log's hash chains (samverkan/audit/chain.py). Set it in
+# production, apart from the database and from SECRET_KEY, and never change it: rows sealed
+# with another key no longer verify. Unset, it is derived from SECRET_KEY.
+AUDIT_LOG_KEY = os.environ.get("AUDIT_LOG_KEY", "") or hmac.new(
+    SECRET_KEY.encode(), b"samverkan.audit.access-log-chain", hashlib.sha256
+).hexdigest()
+# Concurrent requests write to different chains so that they rarely wait for each other.
+ACCESS_LOG_CHAINS = int(os.environ.get("ACCESS_LOG_CHAINS", "8"))
+if ACCESS_LOG_CHAINS < 1:
+    raise ImproperlyConfigured("ACCESS_LOG_CHAINS must be 1 or more.")
 
 # Lists show this many rows a page.
 PAGE_SIZE = 50

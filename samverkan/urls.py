@@ -20,6 +20,7 @@ urlpatterns = [
     path("avvikelser/", include("samverkan.deviations.urls")),
     path("sip/", include("samverkan.sip.urls")),
     path("styrning/", include("samverkan.governance.urls")),
+    path("exporter/", include("samverkan.exports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

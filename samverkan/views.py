@@ -5,17 +5,18 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from samverkan.accounts.roles import roles_of
 from samverkan.governance.library import due_for_review
 from samverkan.organisations.models import LocalGroup
+from samverkan.organisations.standing import standing
+from samverkan.permissions import allowed
 
 
 @login_required
 def home(request):
     """The start page: one section for each role the user holds."""
-    roles = roles_of(request.user)
+    roles = standing(request.user)
     context = {"roles": roles, "reviews_due": due_for_review(request.user).count()}
-    if roles.is_secretariat:
+    if allowed(request.user, "deviations.secretariat"):
         context["group_count"] = LocalGroup.objects.count()
     return render(request, "home.html", context)
 

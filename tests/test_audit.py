@@ -1,20 +1,28 @@
 import datetime
 
 import pytest
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from samverkan.audit import record_access
+from samverkan.audit.middleware import AccessLogMiddleware
 from samverkan.audit.models import AccessLog
+from samverkan.permissions import record
 
 pytestmark = pytest.mark.django_db
 
 
-def test_record_access_writes_who_what_role_and_why(staff, school):
+def test_record_writes_who_what_role_and_why(staff, school):
     request = RequestFactory().get("/katalog/verksamheter/1/", REMOTE_ADDR="10.1.2.3")
     request.user = staff
-    entry = record_access(request, school, reason="Förberedde möte")
-    entry.refresh_from_db()
+
+    def view(request):
+        record(request, school, reason="Förberedde möte")
+        return HttpResponse()
+
+    # Entries are queued by the view and written by the middleware at the end.
+    AccessLogMiddleware(view)(request)
+    entry = AccessLog.objects.get()
     assert entry.user == staff and entry.user_label == staff.email
     assert (entry.object_type, entry.object_id, entry.object_label) == (
         "organisations.unit",
@@ -27,10 +35,12 @@ def test_record_access_writes_who_what_role_and_why(staff, school):
     assert entry.at is not None
 
 
-def test_denied_requests_are_logged_also_for_anonymous(client, outsider, client_for):
+def test_denied_requests_are_logged_for_signed_in_users(client, outsider, client_for):
     client.get("/finns-inte/")
+    assert not AccessLog.objects.exists()  # anonymous requests are not logged
+    client_for(outsider).get("/finns-inte/")
     entry = AccessLog.objects.get()
-    assert (entry.action, entry.status_code, entry.user) == ("denied", 404, None)
+    assert (entry.action, entry.status_code, entry.user) == ("denied", 404, outsider)
     client_for(outsider).get(reverse("audit:review"))
     entry = AccessLog.objects.latest("id")
     assert (entry.action, entry.status_code, entry.user) == ("denied", 403, outsider)
@@ -47,14 +57,11 @@ def test_only_log_reviewers_read_the_log(
 
 def test_log_review_filters_and_logs_itself(client_for, log_reviewer, staff, outsider, school):
     def entry(user, action, day, object_id=""):
-        e = AccessLog.objects.create(
+        return AccessLog.objects.create(
             user=user, user_label=user.email, action=action, object_type="organisations.unit",
             object_id=object_id, reason="test",
+            at=datetime.datetime(2026, 3, day, 12, tzinfo=datetime.UTC),
         )  # fmt: skip
-        AccessLog.objects.filter(pk=e.pk).update(
-            at=datetime.datetime(2026, 3, day, 12, tzinfo=datetime.UTC)
-        )
-        return e
 
     a = entry(staff, "view", 1, str(school.pk))
     b = entry(outsider, "denied", 5)

@@ -1,29 +1,47 @@
-"""Consent: when one principal may share a child's data with another (``may_share``), the
-validity period, and registering and revoking consent through the forms."""
+"""Consent: when one unit's information about a child may be shown to another unit
+(``Sharing.opens``), the validity period, and recording (in two steps) and revoking consent
+through the forms."""
 
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from stdnum import luhn
 
 from samverkan.audit.models import AccessLog
-from samverkan.consent import may_share
 from samverkan.consent.models import Consent
-from samverkan.forum.models import ForumCase
+from samverkan.consent.sharing import Sharing
+from samverkan.forum.models import ForumCase, Invitee
 from samverkan.organisations.models import Unit
 from samverkan.people.models import Child, Guardian, involve
+from samverkan.permissions import allowed
+from samverkan.sip.models import Participant, Plan
 from tests.helpers import employ
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
 PERIOD_ERROR = "Slutdatum kan inte ligga före datumet samtycket lämnades."
+EXPIRED_ERROR = (
+    "Samtyckets period har redan gått ut. Ett samtycke som inte längre gäller öppnar inget; "
+    "be om ett nytt samtycke."
+)
+UNDER_15 = "Barnet var under 15 år när samtycket lämnades: det ska lämnas av vårdnadshavare."
+CONFIRM = "consent/consent_confirm.html"
 
 
 def today():
     return timezone.localdate()
+
+
+def number_for(born: datetime.date, serial: int = 239, coordination: bool = False) -> str:
+    """A valid personnummer (or samordningsnummer) for someone born on ``born``."""
+    day = born.day + 60 if coordination else born.day
+    short = f"{born:%y%m}{day:02d}{serial:03d}"
+    return f"{born.year:04d}{born:%m}{day:02d}-{serial:03d}{luhn.calc_check_digit(short)}"
 
 
 # --- Fixtures ---------------------------------------------------------------------------------
@@ -78,6 +96,14 @@ def clinician(make_user, bup):
 
 
 @pytest.fixture
+def social_worker(make_user, social_services):
+    """Works at another unit of the school's principal."""
+    user = make_user("socialsekreterare@testby.example", first_name="Sam", last_name="Social")
+    employ(user, social_services)
+    return user
+
+
+@pytest.fixture
 def involved_bup(child, bup):
     involve(child, bup, "Individforum")
     return bup
@@ -100,11 +126,24 @@ def other_case(child, school, staff, group):
     return make_case(child, school, staff, group)
 
 
+@pytest.fixture
+def plan(child, school, staff):
+    return Plan.objects.create(
+        child=child, initiating_unit=school, initiated_by=staff, reason="Behov av SIP.",
+        chair=staff, secretary=staff,
+    )  # fmt: skip
+
+
 def consent(child, units, recorded_by, *, given_on=None, valid_until=None, **fields):
+    """A written consent in force, by default for the whole child record and recorded by
+    the owning unit."""
     fields.setdefault("purpose_text", "Samordning")
+    fields.setdefault("form", Consent.Form.WRITTEN)
+    fields.setdefault("recorded_by_unit", child.owning_unit)
+    if "purpose_type" not in fields:
+        fields.setdefault("purpose", child)
     made = Consent.objects.create(
         child=child,
-        form=Consent.Form.WRITTEN,
         given_on=given_on or today() - 10 * DAY,
         valid_until=valid_until or today() + 30 * DAY,
         recorded_by=recorded_by,
@@ -114,36 +153,56 @@ def consent(child, units, recorded_by, *, given_on=None, valid_until=None, **fie
     return made
 
 
-# --- may_share --------------------------------------------------------------------------------
+def opens(holder, to_unit, child, occasion, on=None) -> bool:
+    """Asked fresh, as a new request would."""
+    return Sharing(on=on).opens(holder, to_unit, child.pk, occasion)
+
+
+# --- Sharing.opens ----------------------------------------------------------------------------
 def test_within_one_principal_no_consent_is_needed(school, social_services, child, case):
     assert not Consent.objects.exists()
-    assert may_share(school, school, child)
-    assert may_share(school, social_services, child)
-    assert may_share(social_services, school, child, purpose=case)
+    assert opens(school, school, child, child)
+    assert opens(school, social_services, child, child)
+    assert opens(social_services, school, child, case)
 
 
-def test_across_principals_a_consent_naming_both_units_is_needed(
-    school, bup, habilitation, social_services, child, staff
+def test_across_principals_a_written_consent_from_the_holders_principal_naming_the_unit(
+    school, bup, habilitation, social_services, child, staff, clinician
 ):
-    assert not may_share(school, bup, child)
-    consent(child, [school, habilitation], staff)
-    consent(child, [social_services, bup], staff)
-    assert not may_share(school, bup, child)  # each names only one of the two
-    consent(child, [school, bup, habilitation], staff)
-    assert may_share(school, bup, child)
-    assert may_share(bup, school, child)  # the consent lets them share with each other
-    assert may_share(habilitation, school, child)
+    assert not opens(school, bup, child, child)
+    consent(child, [habilitation], staff)  # names another unit of the region
+    assert not opens(school, bup, child, child)
+    assert opens(school, habilitation, child, child)
+    consent(child, [bup], staff, recorded_by_unit=social_services)  # same principal as school
+    assert opens(school, bup, child, child)
+    assert opens(social_services, bup, child, child)
+
+
+def test_a_consent_opens_only_the_recording_principals_information(
+    school, bup, child, staff, clinician
+):
+    """Recorded by BUP: the region's information may reach the school, never the other way."""
+    consent(child, [school, bup], clinician, recorded_by_unit=bup)
+    assert opens(bup, school, child, child)
+    assert not opens(school, bup, child, child)
+
+
+def test_a_verbal_consent_opens_nothing(school, bup, child, staff):
+    verbal = consent(child, [bup], staff, form=Consent.Form.VERBAL, noted_by=staff)
+    assert not opens(school, bup, child, child)
+    assert list(Consent.objects.valid()) == [verbal]
+    assert not Consent.objects.opening().exists()
 
 
 def test_a_consent_for_another_child_does_not_count(school, bup, child, other_child, staff):
-    consent(other_child, [school, bup], staff)
-    assert may_share(school, bup, other_child)
-    assert not may_share(school, bup, child)
+    consent(other_child, [bup], staff)
+    assert opens(school, bup, other_child, other_child)
+    assert not opens(school, bup, child, child)
 
 
 def test_no_unit_means_no_sharing(school, child):
-    assert not may_share(None, school, child)
-    assert not may_share(school, None, child)
+    assert not opens(None, school, child, child)
+    assert not opens(school, None, child, child)
 
 
 @pytest.mark.parametrize(
@@ -159,62 +218,70 @@ def test_only_a_consent_in_force_today_counts(
     school, bup, child, staff, given_on, valid_until, revoked
 ):
     consent(
-        child, [school, bup], staff,
+        child, [bup], staff,
         given_on=today() + given_on * DAY, valid_until=today() + valid_until * DAY,
         revoked_on=today() if revoked else None,
     )  # fmt: skip
-    assert not may_share(school, bup, child)
+    assert not opens(school, bup, child, child)
 
 
-def test_may_share_can_be_asked_for_another_day(school, bup, child, staff):
-    consent(child, [school, bup], staff, given_on=today() - 30 * DAY, valid_until=today() - DAY)
-    assert not may_share(school, bup, child)
-    assert may_share(school, bup, child, on=today() - 2 * DAY)
+def test_sharing_can_be_asked_for_another_day(school, bup, child, staff):
+    consent(child, [bup], staff, given_on=today() - 30 * DAY, valid_until=today() - DAY)
+    assert not opens(school, bup, child, child)
+    assert opens(school, bup, child, child, on=today() - 2 * DAY)
 
 
-def test_with_a_purpose_only_consent_for_that_purpose_counts(
-    school, bup, child, staff, case, other_case
+def test_a_consent_for_an_occasion_opens_only_that_occasion(
+    school, bup, child, staff, case, other_case, plan
 ):
-    consent(child, [school, bup], staff, purpose=case)
-    assert may_share(school, bup, child, purpose=case)
-    assert not may_share(school, bup, child, purpose=other_case)
-    # Asked without a purpose, any consent naming both units will do.
-    assert may_share(school, bup, child)
+    consent(child, [bup], staff, purpose=case)
+    assert opens(school, bup, child, case)
+    assert not opens(school, bup, child, other_case)
+    assert not opens(school, bup, child, plan)
+    assert not opens(school, bup, child, child)  # nor the whole record
 
 
-def test_a_consent_without_purpose_is_not_enough_when_a_purpose_is_asked(
-    school, bup, child, staff, case
-):
-    consent(child, [school, bup], staff)
-    assert may_share(school, bup, child)
-    assert not may_share(school, bup, child, purpose=case)
+def test_a_consent_for_the_whole_record_opens_every_occasion(school, bup, child, staff, case, plan):
+    consent(child, [bup], staff)
+    for occasion in (child, case, plan):
+        assert opens(school, bup, child, occasion), occasion
+
+
+def test_a_consent_without_a_purpose_opens_nothing(school, bup, child, staff, case):
+    consent(child, [bup], staff, purpose_type=None, purpose_id=None)
+    assert not opens(school, bup, child, child)
+    assert not opens(school, bup, child, case)
 
 
 def test_a_purpose_is_matched_on_its_type_as_well_as_its_id(school, bup, child, staff, case):
-    from django.contrib.contenttypes.models import ContentType
-
-    # A consent for a child record whose id happens to equal the case's id.
+    # A consent for a plan whose id happens to equal the case's id.
     consent(
-        child, [school, bup], staff,
-        purpose_type=ContentType.objects.get_for_model(Child), purpose_id=case.pk,
+        child, [bup], staff,
+        purpose_type=ContentType.objects.get_for_model(Plan), purpose_id=case.pk,
     )  # fmt: skip
-    assert not may_share(school, bup, child, purpose=case)
-    consent(child, [school, bup], staff, purpose=case)
-    assert may_share(school, bup, child, purpose=case)
+    assert not opens(school, bup, child, case)
+    consent(child, [bup], staff, purpose=case)
+    assert opens(school, bup, child, case)
 
 
-def test_may_share_reads_the_database_each_time(school, bup, child, staff):
-    given = consent(child, [school, bup], staff)
-    assert may_share(school, bup, child)
+def test_each_sharing_reads_the_database_once_and_a_new_one_sees_changes(
+    django_assert_num_queries, school, bup, child, staff
+):
+    given = consent(child, [bup], staff)
+    sharing = Sharing()
+    ContentType.objects.get_for_model(Child)  # (content types are cached per process)
+    with django_assert_num_queries(2):  # the consents, and the units they name
+        assert sharing.opens(school, bup, child.pk, child)
+        assert sharing.opens(school, bup, child.pk, child)
     given.revoked_on = today()
     given.save()
-    assert not may_share(school, bup, child)
+    assert not opens(school, bup, child, child)  # the next request reads again
 
 
 # --- The period -------------------------------------------------------------------------------
 def test_valid_includes_the_first_and_the_last_day_only(school, bup, child, staff):
     start, end = datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)
-    given = consent(child, [school, bup], staff, given_on=start, valid_until=end)
+    given = consent(child, [bup], staff, given_on=start, valid_until=end)
 
     def valid_on(day):
         return list(Consent.objects.valid(day)) == [given]
@@ -232,30 +299,43 @@ def test_valid_includes_the_first_and_the_last_day_only(school, bup, child, staf
 
 
 def test_valid_defaults_to_today(school, bup, child, staff):
-    current = consent(child, [school, bup], staff, given_on=today(), valid_until=today())
-    consent(child, [school, bup], staff, given_on=today() - 5 * DAY, valid_until=today() - DAY)
+    current = consent(child, [bup], staff, given_on=today(), valid_until=today())
+    consent(child, [bup], staff, given_on=today() - 5 * DAY, valid_until=today() - DAY)
     assert list(Consent.objects.valid()) == [current]
+    assert list(Consent.objects.opening()) == [current]
+
+
+def test_the_model_refuses_an_end_before_the_start(school, bup, child, staff):
+    made = Consent(
+        child=child, form=Consent.Form.WRITTEN, purpose_text="x", recorded_by=staff,
+        recorded_by_unit=school, given_on=today() - 5 * DAY, valid_until=today() - 6 * DAY,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        made.full_clean()
+    assert error.value.message_dict["valid_until"] == [PERIOD_ERROR]
 
 
 def test_for_purpose(school, bup, child, staff, case, other_case):
-    for_case = consent(child, [school, bup], staff, purpose=case)
-    consent(child, [school, bup], staff, purpose=other_case)
-    general = consent(child, [school, bup], staff)
+    for_case = consent(child, [bup], staff, purpose=case)
+    consent(child, [bup], staff, purpose=other_case)
+    general = consent(child, [bup], staff)
     assert list(Consent.objects.for_purpose(case)) == [for_case]
+    assert list(Consent.objects.for_purpose(child)) == [general]
     assert set(Consent.objects.for_purpose(None)) == set(Consent.objects.all())
-    assert general in Consent.objects.for_purpose(None)
 
 
-# --- Registering consent ----------------------------------------------------------------------
-def add_url(child, **query):
-    url = reverse("consent:add", args=[child.pk])
+# --- Recording consent ------------------------------------------------------------------------
+def add_url(purpose, **query):
+    kind = {Child: "barn", ForumCase: "individforum", Plan: "sip"}[type(purpose)]
+    url = reverse("consent:add", args=[kind, purpose.pk])
     if query:
         url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
     return url
 
 
-def form_data(guardian, units, **overrides):
+def form_data(guardian, units, recorder, **overrides):
     data = {
+        "recorded_by_unit": recorder.pk if recorder else None,
         "given_by_guardians": [guardian.pk] if guardian else None,
         "form": Consent.Form.WRITTEN,
         "units": [unit.pk for unit in units],
@@ -267,62 +347,175 @@ def form_data(guardian, units, **overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_the_owning_unit_registers_a_written_consent(
-    client_for, staff, school, involved_bup, child, guardian
+def review(client, url, data):
+    """The first step: the summary, with nothing saved."""
+    before = Consent.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert CONFIRM in [t.name for t in response.templates], response.context["form"].errors
+    assert Consent.objects.count() == before
+    return response
+
+
+def record_consent(client, url, data, **files):
+    """Both steps: review, then save."""
+    review(client, url, data)
+    return client.post(url, {**data, "spara": "1", **files})
+
+
+def test_the_address_names_the_purpose(child, case, plan):
+    assert add_url(child) == f"/samtycken/nytt/barn/{child.pk}/"
+    assert add_url(case) == f"/samtycken/nytt/individforum/{case.pk}/"
+    assert add_url(plan) == f"/samtycken/nytt/sip/{plan.pk}/"
+
+
+def test_the_owning_unit_records_a_written_consent_for_the_whole_record(
+    client_for, staff, clinician, school, involved_bup, child, guardian
 ):
     client = client_for(staff)
     assert client.get(add_url(child)).status_code == 200
-    assert not may_share(school, involved_bup, child)
-    response = client.post(add_url(child), form_data(guardian, [school, involved_bup]))
+    assert not opens(school, involved_bup, child, child)
+    data = form_data(guardian, [involved_bup], school)
+
+    response = review(client, add_url(child), data)
+    summary = response.context["summary"]
+    assert summary["recorder"] == school
+    assert summary["principal"] == school.principal
+    assert summary["units"] == [involved_bup]
+    assert summary["guardians"] == [guardian.name]
+    assert summary["written"] and not summary["by_child"]
+    content = response.content.decode()
+    assert involved_bup.name in content and guardian.name in content
+    assert not AccessLog.objects.filter(action="change").exists()
+
+    response = client.post(add_url(child), {**data, "spara": "1"})
     assert response.status_code == 302
     assert response.url == child.get_absolute_url()
     saved = Consent.objects.get()
     assert saved.child == child
-    assert set(saved.units.all()) == {school, involved_bup}
+    assert saved.purpose == child and saved.covers_whole_record
+    assert saved.recorded_by_unit == school
+    assert list(saved.units.all()) == [involved_bup]
     assert list(saved.given_by_guardians.all()) == [guardian]
     assert (saved.form, saved.recorded_by, saved.noted_by) == ("written", staff, None)
-    assert saved.purpose is None
-    assert may_share(school, involved_bup, child)
+    assert not saved.document
+    assert opens(school, involved_bup, child, child)
+    assert client_for(clinician).get(child.get_absolute_url()).status_code == 200
     entry = AccessLog.objects.get(action="change")
-    assert (entry.user, entry.object_type, entry.object_label) == (
+    assert (entry.user, entry.object_type, entry.object_label, entry.child_id) == (
         staff,
         "consent.consent",
         f"Samtycke {saved.pk}",
+        child.pk,
     )
 
 
-def test_a_verbal_consent_is_noted_by_the_user(
+def test_changing_goes_back_to_the_form_and_saves_nothing(
     client_for, staff, school, involved_bup, child, guardian
 ):
-    response = client_for(staff).post(
-        add_url(child), form_data(guardian, [school, involved_bup], form=Consent.Form.VERBAL)
-    )
+    client = client_for(staff)
+    data = form_data(guardian, [involved_bup], school, purpose_text="Skolmöte")
+    review(client, add_url(child), data)
+    response = client.post(add_url(child), {**data, "andra": "1"})
+    assert response.status_code == 200
+    assert "consent/consent_form.html" in [t.name for t in response.templates]
+    assert response.context["form"]["purpose_text"].value() == "Skolmöte"
+    assert not Consent.objects.exists()
+
+
+def test_a_verbal_consent_is_noted_by_the_user_and_opens_nothing(
+    client_for, staff, clinician, school, involved_bup, child, guardian
+):
+    data = form_data(guardian, [involved_bup], school, form=Consent.Form.VERBAL)
+    response = review(client_for(staff), add_url(child), data)
+    assert not response.context["summary"]["written"]
+    assert "öppnar inga uppgifter mellan huvudmän" in response.content.decode()
+    response = client_for(staff).post(add_url(child), {**data, "spara": "1"})
     assert response.status_code == 302
     saved = Consent.objects.get()
     assert (saved.form, saved.noted_by, saved.recorded_by) == ("verbal", staff, staff)
+    assert not opens(school, involved_bup, child, child)
+    assert client_for(clinician).get(child.get_absolute_url()).status_code == 404
 
 
-def test_a_consent_given_by_the_child_alone_is_accepted(
-    client_for, staff, school, involved_bup, child
+def test_nothing_is_preselected(client_for, staff, school, involved_bup, child, guardian):
+    response = client_for(staff).get(add_url(child))
+    form = response.context["form"]
+    for name in ("units", "given_by_guardians", "given_by_child", "form"):
+        assert not form[name].value(), name
+    content = response.content.decode()
+    assert "checked" not in content
+
+
+def teen(school, staff, given_on, *, coordination=False):
+    """A young person who turns 15 on ``given_on``."""
+    born = given_on.replace(year=given_on.year - 15)
+    return Child.objects.create(
+        personal_number=number_for(born, coordination=coordination), first_name="Ung",
+        last_name="Person", owning_unit=school, created_by=staff,
+    )  # fmt: skip
+
+
+def a_day_in_the_past():
+    day = today() - 10 * DAY
+    return day - DAY if (day.month, day.day) == (2, 29) else day
+
+
+@pytest.mark.parametrize("coordination", [False, True], ids=["personnummer", "samordningsnummer"])
+def test_from_15_the_young_person_alone_may_give_consent(
+    client_for, staff, school, bup, coordination
 ):
-    data = form_data(None, [school, involved_bup], given_by_child="on")
-    assert client_for(staff).post(add_url(child), data).status_code == 302
+    birthday = a_day_in_the_past()
+    young = teen(school, staff, birthday, coordination=coordination)
+    involve(young, bup, "Individforum")
+    client = client_for(staff)
+    data = form_data(None, [bup], school, given_by_child="on")
+
+    # The day before the 15th birthday: the guardians must give it.
+    day_before = {**data, "given_on": (birthday - DAY).isoformat()}
+    response = client.post(add_url(young), day_before)
+    assert field_errors(response, "given_by_guardians") == [
+        "Barnet var under 15 år när samtycket lämnades: det ska lämnas av vårdnadshavare, och "
+        "inga vårdnadshavare är registrerade. Den verksamhet som registrerade barnet lägger "
+        "till dem."
+    ]
+
+    response = record_consent(client, add_url(young), {**data, "given_on": birthday.isoformat()})
+    assert response.status_code == 302
     saved = Consent.objects.get()
     assert saved.given_by_child and not saved.given_by_guardians.exists()
+
+
+def test_under_15_the_guardians_must_give_consent(
+    client_for, staff, school, involved_bup, child, guardian
+):
+    client = client_for(staff)
+    data = form_data(None, [involved_bup], school, given_by_child="on")
+    assert field_errors(client.post(add_url(child), data), "given_by_guardians") == [UNDER_15]
+    assert not Consent.objects.exists()
+    # The guardians and the child together: accepted.
+    both = form_data(guardian, [involved_bup], school, given_by_child="on")
+    assert record_consent(client, add_url(child), both).status_code == 302
+    saved = Consent.objects.get()
+    assert saved.given_by_child and list(saved.given_by_guardians.all()) == [guardian]
 
 
 def test_a_written_consent_carries_the_scanned_form(
     client_for, staff, school, involved_bup, child, guardian, settings, tmp_path
 ):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     settings.MEDIA_ROOT = tmp_path
-    scan = SimpleUploadedFile("samtycke.pdf", b"%PDF-1.4 underskrivet", "application/pdf")
-    response = client_for(staff).post(
-        add_url(child), form_data(guardian, [school, involved_bup], document=scan)
-    )
+    scan = SimpleUploadedFile("underskrift.PDF", b"%PDF-1.4 underskrivet", "application/pdf")
+    response = record_consent(
+        client_for(staff), add_url(child), form_data(guardian, [involved_bup], school),
+        document=scan,
+    )  # fmt: skip
     assert response.status_code == 302
     saved = Consent.objects.get()
-    assert saved.document.name.startswith(f"consents/{today():%Y}/")
+    assert saved.document.name.startswith(f"consents/{today():%Y}/samtycke")
     assert saved.document.name.endswith(".pdf")
+    assert "underskrift" not in saved.document.name
     assert (tmp_path / saved.document.name).read_bytes() == b"%PDF-1.4 underskrivet"
 
 
@@ -331,19 +524,20 @@ def field_errors(response, field):
     return response.context["form"].errors.get(field, [])
 
 
-def test_an_end_date_before_the_start_is_an_error_on_the_end_date(
+def test_a_period_that_has_already_ended_is_refused_at_the_end_date(
     client_for, staff, school, involved_bup, child, guardian
 ):
     response = client_for(staff).post(
         add_url(child),
         form_data(
-            guardian, [school, involved_bup],
+            guardian, [involved_bup], school,
             given_on=(today() - 5 * DAY).isoformat(),
-            valid_until=(today() - 6 * DAY).isoformat(),
+            valid_until=(today() - DAY).isoformat(),
         ),
     )  # fmt: skip
-    assert field_errors(response, "valid_until") == [PERIOD_ERROR]
-    assert PERIOD_ERROR in response.content.decode()
+    assert field_errors(response, "valid_until") == [EXPIRED_ERROR]
+    assert EXPIRED_ERROR in response.content.decode()
+    assert "consent/consent_form.html" in [t.name for t in response.templates]
     assert not Consent.objects.exists()
 
 
@@ -351,50 +545,73 @@ def test_an_end_date_on_the_start_date_is_accepted(
     client_for, staff, school, involved_bup, child, guardian
 ):
     day = today().isoformat()
-    response = client_for(staff).post(
-        add_url(child), form_data(guardian, [school, involved_bup], given_on=day, valid_until=day)
-    )
+    response = record_consent(
+        client_for(staff), add_url(child),
+        form_data(guardian, [involved_bup], school, given_on=day, valid_until=day),
+    )  # fmt: skip
     assert response.status_code == 302
-    assert may_share(school, involved_bup, child)
+    assert opens(school, involved_bup, child, child)
 
 
-def test_a_consent_cannot_be_given_in_the_future(
-    client_for, staff, school, involved_bup, child, guardian
-):
-    response = client_for(staff).post(
-        add_url(child),
-        form_data(guardian, [school, involved_bup], given_on=(today() + DAY).isoformat()),
-    )
-    assert field_errors(response, "given_on") == ["Ett samtycke kan inte vara lämnat i framtiden."]
-    assert not Consent.objects.exists()
-
-
-def test_at_least_two_units_must_be_chosen(
+def test_a_consent_cannot_be_given_in_the_future_or_before_the_child_was_born(
     client_for, staff, school, involved_bup, child, guardian
 ):
     client = client_for(staff)
-    for units in ([school], []):
-        response = client.post(add_url(child), form_data(guardian, units))
+    for given_on, message in (
+        (today() + DAY, "Ett samtycke kan inte vara lämnat i framtiden."),
+        (datetime.date(2016, 12, 31), "Datumet ligger före barnets födelsedatum."),
+    ):
+        data = form_data(guardian, [involved_bup], school, given_on=given_on.isoformat())
+        assert field_errors(client.post(add_url(child), data), "given_on") == [message]
+    assert not Consent.objects.exists()
+
+
+def test_at_least_one_unit_must_be_chosen(client_for, staff, school, involved_bup, child, guardian):
+    response = client_for(staff).post(add_url(child), form_data(guardian, [], school))
+    assert field_errors(response, "units")
+    assert not Consent.objects.exists()
+
+
+def test_only_party_units_of_other_principals_can_be_chosen(
+    client_for, staff, school, social_services, involved_bup, habilitation, child, guardian
+):
+    involve(child, social_services, "Individforum")  # same principal: needs no consent
+    client = client_for(staff)
+    response = client.get(add_url(child))
+    choices = {unit.pk for unit in response.context["form"].fields["units"].queryset}
+    assert choices == {involved_bup.pk}
+    for units in ([habilitation], [school], [social_services]):
+        response = client.post(add_url(child), form_data(guardian, units, school))
         assert field_errors(response, "units"), units
     assert not Consent.objects.exists()
 
 
-def test_only_the_owning_and_involved_units_can_be_chosen(
-    client_for, staff, school, involved_bup, habilitation, child, guardian
+def test_the_recorder_is_a_unit_of_the_holders_principal_where_the_user_works(
+    client_for, make_user, school, social_services, involved_bup, child, guardian
 ):
-    response = client_for(staff).post(add_url(child), form_data(guardian, [school, habilitation]))
-    assert field_errors(response, "units")
-    assert not Consent.objects.exists()
-    choices = {unit.pk for unit in response.context["form"].fields["units"].queryset}
-    assert choices == {school.pk, involved_bup.pk}
+    both = make_user("tva@testby.example")
+    employ(both, school)
+    employ(both, social_services)
+    employ(both, involved_bup)  # works at BUP too, but BUP cannot open the school's record
+    client = client_for(both)
+    response = client.get(add_url(child))
+    recorders = set(response.context["form"].fields["recorded_by_unit"].queryset)
+    assert recorders == {school, social_services}
+    response = client.post(add_url(child), form_data(guardian, [involved_bup], involved_bup))
+    assert field_errors(response, "recorded_by_unit")
+    response = client.post(add_url(child), form_data(guardian, [involved_bup], None))
+    assert field_errors(response, "recorded_by_unit")
+    data = form_data(guardian, [involved_bup], social_services)
+    assert record_consent(client, add_url(child), data).status_code == 302
+    assert Consent.objects.get().recorded_by_unit == social_services
 
 
 def test_someone_must_have_given_the_consent(
     client_for, staff, school, involved_bup, child, guardian
 ):
-    response = client_for(staff).post(add_url(child), form_data(None, [school, involved_bup]))
+    response = client_for(staff).post(add_url(child), form_data(None, [involved_bup], school))
     assert field_errors(response, "given_by_guardians") == [
-        "Ange vem som lämnade samtycket: vårdnadshavare, barnet eller båda."
+        "Ange vem som lämnade samtycket: vårdnadshavare, den unge eller båda."
     ]
     assert not Consent.objects.exists()
 
@@ -403,61 +620,114 @@ def test_a_guardian_of_another_child_cannot_be_chosen(
     client_for, staff, school, involved_bup, child, other_child
 ):
     stranger = Guardian.objects.create(child=other_child, name="Främling")
-    response = client_for(staff).post(add_url(child), form_data(stranger, [school, involved_bup]))
+    response = client_for(staff).post(add_url(child), form_data(stranger, [involved_bup], school))
     assert field_errors(response, "given_by_guardians")
     assert not Consent.objects.exists()
 
 
-def test_a_consent_can_be_registered_for_a_forum_case(
-    client_for, staff, school, involved_bup, child, guardian, case, other_case
+def test_a_consent_can_be_recorded_for_a_forum_case(
+    client_for, staff, clinician, school, bup, habilitation, child, guardian, case, other_case
 ):
+    Invitee.objects.create(case=case, unit=bup)
     client = client_for(staff)
-    url = add_url(child, **{"for": f"forum.forumcase:{case.pk}"})
-    response = client.get(url)
+    response = client.get(add_url(case))
     assert response.status_code == 200
     assert response.context["purpose"] == case
-    response = client.post(url, form_data(guardian, [school, involved_bup]))
+    assert case.reference in response.content.decode()
+    choices = set(response.context["form"].fields["units"].queryset)
+    assert choices == {bup}  # the invited unit of another principal, nothing else
+    response = record_consent(client, add_url(case), form_data(guardian, [bup], school))
     assert response.status_code == 302
-    assert Consent.objects.get().purpose == case
-    assert may_share(school, involved_bup, child, purpose=case)
-    assert not may_share(school, involved_bup, child, purpose=other_case)
+    assert response.url == case.get_absolute_url()
+    saved = Consent.objects.get()
+    assert (saved.purpose, saved.recorded_by_unit) == (case, school)
+    assert opens(school, bup, child, case)
+    assert not opens(school, bup, child, other_case)
+    assert not opens(school, bup, child, child)
+    assert allowed(clinician, "forum.view_case_content", case)
+    assert client_for(clinician).get(child.get_absolute_url()).status_code == 404
+    entry = AccessLog.objects.get(action="change")
+    assert (entry.object_type, entry.child_id) == ("consent.consent", child.pk)
 
 
-def test_the_purpose_must_be_about_the_same_child(
-    client_for, staff, school, group, child, other_child
+def test_a_consent_can_be_recorded_for_a_plan(
+    client_for, staff, clinician, school, bup, child, guardian, plan
 ):
-    elsewhere = make_case(other_child, school, staff, group)
+    Participant.objects.create(plan=plan, kind=Participant.Kind.UNIT, unit=bup)
+    assert plan.uncovered_unit_ids() == {bup.pk}
+    response = record_consent(client_for(staff), add_url(plan), form_data(guardian, [bup], school))
+    assert response.status_code == 302
+    assert response.url == plan.get_absolute_url()
+    assert Consent.objects.get().purpose == plan
+    assert plan.uncovered_unit_ids() == set()
+    assert allowed(clinician, "sip.view_plan_content", plan)
+    assert not opens(school, bup, child, child)
+
+
+def test_unknown_purposes_are_not_found(client_for, staff, child, case):
     client = client_for(staff)
-    for value in (f"forum.forumcase:{elsewhere.pk}", "forum.forumcase:9999", "nonsense", "a.b:1"):
-        assert client.get(add_url(child, **{"for": value})).status_code == 404, value
+    for url in (
+        reverse("consent:add", args=["arende", case.pk]),
+        reverse("consent:add", args=["barn", child.pk + 1000]),
+        reverse("consent:add", args=["individforum", case.pk + 1000]),
+        reverse("consent:add", args=["sip", 9999]),
+        f"/samtycken/barn/{child.pk}/nytt/",  # the old address
+    ):
+        assert client.get(url).status_code == 404, url
+    assert not AccessLog.objects.filter(child_id=child.pk).exists()
 
 
-def test_only_the_owning_or_an_involved_unit_may_register(
-    client, client_for, make_user, staff, clinician, outsider, secretariat, admin_user,
+def test_who_may_record_a_consent_for_the_whole_record(
+    client, client_for, staff, clinician, social_worker, outsider, secretariat, admin_user,
     social_services, school, bup, child, guardian,
 ):  # fmt: skip
-    neighbour = make_user("granne@testby.example")
-    employ(neighbour, social_services)  # same principal, but not involved
-    data = form_data(guardian, [school, bup])
-    for user in (neighbour, clinician, outsider, secretariat, admin_user):
-        c = client_for(user)
-        assert c.get(add_url(child)).status_code == 403, user
-        assert c.post(add_url(child), data).status_code == 403, user
-    assert not Consent.objects.exists()
-
-    # Once BUP takes part in the child's matters, its staff may register the consent.
     involve(child, bup, "Individforum")
-    assert client_for(clinician).post(add_url(child), data).status_code == 302
-    assert Consent.objects.get().recorded_by == clinician
+    data = form_data(guardian, [bup], school)
+    # Those who may not see the record are not told it exists.
+    for user in (social_worker, clinician, outsider, secretariat, admin_user):
+        c = client_for(user)
+        assert c.get(add_url(child)).status_code == 404, user
+        assert c.post(add_url(child), data).status_code == 404, user
+    assert not Consent.objects.exists()
+    refusals = AccessLog.objects.filter(action="denied", status_code=404)
+    assert refusals.count() == 10
+    assert set(refusals.values_list("object_type", "child_id")) == {("people.child", child.pk)}
+
+    # BUP sees the record once the school opens it, but cannot record a consent opening the
+    # school's information: 403, logged with the record.
+    consent(child, [bup, social_services], staff)
+    c = client_for(clinician)
+    assert c.get(add_url(child)).status_code == 403
+    assert c.post(add_url(child), {**data, "spara": "1"}).status_code == 403
+    assert Consent.objects.count() == 1
+    assert AccessLog.objects.filter(user=clinician, action="denied", status_code=403).count() == 2
+
+    # Another unit of the school's principal that sees the record may record one.
+    c = client_for(social_worker)
+    response = record_consent(c, add_url(child), form_data(guardian, [bup], social_services))
+    assert response.status_code == 302
+    assert Consent.objects.latest("id").recorded_by == social_worker
 
     client.logout()
     response = client.get(add_url(child))
     assert response.status_code == 302 and response.url.startswith("/konto/login/")
 
 
-def test_a_child_that_does_not_exist_is_not_found(client_for, staff, child):
-    response = client_for(staff).get(reverse("consent:add", args=[child.pk + 1000]))
-    assert response.status_code == 404
+def test_who_may_record_a_consent_for_a_forum_case(
+    client_for, staff, clinician, outsider, school, bup, child, guardian, case
+):
+    Invitee.objects.create(case=case, unit=bup)
+    # Not a party: 404. A party of another principal, without the case's content: 403.
+    assert client_for(outsider).get(add_url(case)).status_code == 404
+    assert client_for(clinician).get(add_url(case)).status_code == 403
+    # With the content (a consent for the case), still 403: it would open the school's
+    # information, which only the school's principal may do.
+    consent(child, [bup], staff, purpose=case)
+    assert client_for(clinician).get(add_url(case)).status_code == 403
+    entries = AccessLog.objects.filter(action="denied")
+    assert set(entries.values_list("object_type", "object_id", "child_id")) == {
+        ("forum.forumcase", str(case.pk), child.pk)
+    }
 
 
 @pytest.mark.parametrize(
@@ -472,15 +742,21 @@ def test_a_child_that_does_not_exist_is_not_found(client_for, staff, child):
 def test_after_saving_only_a_local_next_is_followed(
     client_for, staff, school, involved_bup, child, guardian, next_url, local
 ):
-    data = form_data(guardian, [school, involved_bup], next=next_url)
-    response = client_for(staff).post(add_url(child), data)
+    data = form_data(guardian, [involved_bup], school, next=next_url)
+    response = record_consent(client_for(staff), add_url(child), data)
     assert response.status_code == 302
     assert response.url == (next_url if local else child.get_absolute_url())
 
 
-def test_the_next_from_the_query_string_is_kept_in_the_form(client_for, staff, child, involved_bup):
+def test_the_next_from_the_query_string_is_kept_through_both_steps(
+    client_for, staff, school, child, guardian, involved_bup
+):
     client = client_for(staff)
     response = client.get(add_url(child, next="/barn/"))
+    assert 'name="next" value="/barn/"' in response.content.decode()
+    response = review(
+        client, add_url(child), form_data(guardian, [involved_bup], school, next="/barn/")
+    )
     assert 'name="next" value="/barn/"' in response.content.decode()
     response = client.get(add_url(child, next="https://evil.example/"))
     assert response.context["next"] == ""
@@ -495,8 +771,8 @@ def revoke_url(consent):
 def test_revocation_stops_sharing_at_once(
     client_for, staff, clinician, school, involved_bup, child
 ):
-    given = consent(child, [school, involved_bup], staff)
-    assert may_share(school, involved_bup, child)
+    given = consent(child, [involved_bup], staff)
+    assert opens(school, involved_bup, child, child)
     viewer = client_for(clinician)
     assert viewer.get(child.get_absolute_url()).status_code == 200
 
@@ -514,16 +790,17 @@ def test_revocation_stops_sharing_at_once(
         "Vårdnadshavaren ringde",
     )
     assert given.status() == "revoked"
-    assert not may_share(school, involved_bup, child)
+    assert not opens(school, involved_bup, child, child)
     viewer = client_for(clinician)
     assert viewer.get(child.get_absolute_url()).status_code == 404
-    assert AccessLog.objects.filter(
+    entry = AccessLog.objects.get(
         action="change", object_type="consent.consent", object_id=str(given.pk), user=staff
-    ).exists()
+    )
+    assert entry.child_id == child.pk
 
 
 def test_revocation_cannot_be_dated_in_the_future(client_for, staff, school, involved_bup, child):
-    given = consent(child, [school, involved_bup], staff)
+    given = consent(child, [involved_bup], staff)
     response = client_for(staff).post(
         revoke_url(given), {"revoked_on": (today() + DAY).isoformat(), "reason": "Senare"}
     )
@@ -532,13 +809,13 @@ def test_revocation_cannot_be_dated_in_the_future(client_for, staff, school, inv
     ]
     given.refresh_from_db()
     assert given.revoked_on is None
-    assert may_share(school, involved_bup, child)
+    assert opens(school, involved_bup, child, child)
 
 
 def test_revocation_cannot_be_dated_before_the_consent(
     client_for, staff, school, involved_bup, child
 ):
-    given = consent(child, [school, involved_bup], staff, given_on=today() - 3 * DAY)
+    given = consent(child, [involved_bup], staff, given_on=today() - 3 * DAY)
     response = client_for(staff).post(
         revoke_url(given), {"revoked_on": (today() - 4 * DAY).isoformat(), "reason": "Fel"}
     )
@@ -547,38 +824,59 @@ def test_revocation_cannot_be_dated_before_the_consent(
     assert given.revoked_on is None
 
 
-def test_an_involved_unit_may_revoke_and_others_may_not(
-    client_for, make_user, staff, clinician, outsider, social_services, school, bup, child
-):
-    given = consent(child, [school, bup], staff)
-    neighbour = make_user("granne@testby.example")
-    employ(neighbour, social_services)
+def test_a_unit_the_consent_names_may_revoke_and_units_it_does_not_cover_get_404(
+    client_for, make_user, staff, clinician, social_worker, outsider, school, bup, habilitation,
+    child,
+):  # fmt: skip
+    given = consent(child, [bup], staff)
+    colleague = make_user("habilitering@region.example")
+    employ(colleague, habilitation)  # same principal as BUP, not named
     data = {"revoked_on": today().isoformat(), "reason": "Återkallat"}
-    for user in (neighbour, clinician, outsider):
-        assert client_for(user).post(revoke_url(given), data).status_code == 403, user
+    for user in (social_worker, colleague, outsider):
+        c = client_for(user)
+        assert c.get(revoke_url(given)).status_code == 404, user
+        assert c.post(revoke_url(given), data).status_code == 404, user
     given.refresh_from_db()
     assert given.revoked_on is None
+    refusals = AccessLog.objects.filter(action="denied", status_code=404)
+    assert refusals.count() == 6
+    assert set(refusals.values_list("object_type", "object_id", "child_id")) == {
+        ("consent.consent", str(given.pk), child.pk)
+    }
 
-    involve(child, bup, "Individforum")
     assert client_for(clinician).post(revoke_url(given), data).status_code == 302
     given.refresh_from_db()
     assert given.revoked_by == clinician
-    assert not may_share(school, bup, child)
+    assert not opens(school, bup, child, child)
+
+
+def test_the_recording_unit_may_revoke_a_consent_it_is_not_named_in(
+    client_for, staff, school, bup, child
+):
+    given = consent(child, [bup], staff)
+    assert school not in given.units.all()
+    data = {"revoked_on": today().isoformat(), "reason": "Återkallat"}
+    assert client_for(staff).post(revoke_url(given), data).status_code == 302
+    given.refresh_from_db()
+    assert given.revoked_by == staff
 
 
 def test_a_consent_that_does_not_exist_is_not_found(client_for, staff):
     assert client_for(staff).get(reverse("consent:revoke", args=[9999])).status_code == 404
 
 
-def test_revoking_twice_changes_nothing(client_for, staff, school, involved_bup, child):
+def test_a_revoked_consent_cannot_be_revoked_again(client_for, staff, school, involved_bup, child):
     first_day = today() - 2 * DAY
-    given = consent(child, [school, involved_bup], staff, revoked_on=first_day, revoked_by=staff)
+    given = consent(child, [involved_bup], staff, revoked_on=first_day, revoked_by=staff)
     response = client_for(staff).post(
         revoke_url(given), {"revoked_on": today().isoformat(), "reason": "Igen"}
     )
+    # Nothing to revoke: the unit is told so and nothing changes.
     assert response.status_code == 302
+    assert response.url == child.get_absolute_url()
     given.refresh_from_db()
-    assert given.revoked_on == first_day
+    assert (given.revoked_on, given.revocation_reason) == (first_day, "")
+    assert not AccessLog.objects.filter(action__in=["change", "denied"]).exists()
 
 
 def test_after_revoking_only_a_local_next_is_followed(
@@ -586,10 +884,10 @@ def test_after_revoking_only_a_local_next_is_followed(
 ):
     client = client_for(staff)
     data = {"revoked_on": today().isoformat(), "reason": "Återkallat"}
-    first = consent(child, [school, involved_bup], staff)
+    first = consent(child, [involved_bup], staff)
     response = client.post(revoke_url(first), {**data, "next": "/barn/"})
     assert response.url == "/barn/"
-    second = consent(child, [school, involved_bup], staff)
+    second = consent(child, [involved_bup], staff)
     response = client.post(revoke_url(second), {**data, "next": "https://evil.example/"})
     assert response.url == child.get_absolute_url()
 
@@ -597,14 +895,21 @@ def test_after_revoking_only_a_local_next_is_followed(
 def test_the_child_page_lists_consents_with_a_revoke_link_for_those_in_force(
     client_for, staff, school, involved_bup, child
 ):
-    current = consent(child, [school, involved_bup], staff, purpose_text="Gäller nu")
+    current = consent(child, [involved_bup], staff, purpose_text="Gäller nu")
     revoked = consent(
-        child, [school, involved_bup], staff, purpose_text="Återkallat förut", revoked_on=today()
+        child, [involved_bup], staff, purpose_text="Återkallat förut", revoked_on=today()
     )
+    verbal = consent(
+        child, [involved_bup], staff, purpose_text="Sagt i telefon", form=Consent.Form.VERBAL,
+        noted_by=staff,
+    )  # fmt: skip
     content = client_for(staff).get(child.get_absolute_url()).content.decode()
     assert "Gäller nu" in content and "Återkallat förut" in content
     assert revoke_url(current) in content
     assert revoke_url(revoked) not in content
+    assert revoke_url(verbal) in content
+    assert "Öppnar inget mellan huvudmän" in content
+    assert add_url(child) in content
 
 
 # --- Guardians' names on the consent form -----------------------------------------------------
@@ -617,29 +922,31 @@ def test_the_owning_unit_picks_guardians_by_name(client_for, staff, involved_bup
 
 @pytest.mark.parametrize("protected", [True, False])
 def test_the_consent_form_hides_guardians_names_from_those_not_shown_the_identity(
-    client_for, make_user, staff, clinician, social_services, school, involved_bup, child,
+    client_for, staff, social_worker, social_services, school, involved_bup, child,
     guardian, protected,
 ):  # fmt: skip
-    """Protected identity hides the guardians from every other unit; across principals,
-    before any consent, the involved unit may not see the child's data at all."""
+    """Protected identity hides the guardians from every unit but the owning one, also from
+    another unit of the principal that sees the record and may record a consent."""
     child.protected_identity = protected
     child.save()
     second = Guardian.objects.create(child=child, name="Otto Vårdnadsson")
-    involve(child, social_services, "Individforum")
-    social_worker = make_user("socialsekreterare@testby.example")
-    employ(social_worker, social_services)
-    viewers = [clinician, social_worker] if protected else [clinician]
-    for viewer in viewers:
-        response = client_for(viewer).get(add_url(child))
-        assert response.status_code == 200
-        content = response.content.decode()
-        assert guardian.name not in content and second.name not in content, viewer
+    consent(child, [social_services], staff)
+    client = client_for(social_worker)
+    response = client.get(add_url(child))
+    assert response.status_code == 200
+    content = response.content.decode()
+    if protected:
+        assert guardian.name not in content and second.name not in content
         assert "Vårdnadshavare 1" in content and "Vårdnadshavare 2" in content
-    # Picking a guardian still works without the name.
-    response = client_for(clinician).post(
-        add_url(child), form_data(second, [school, involved_bup], form=Consent.Form.VERBAL)
-    )
+    else:
+        assert guardian.name in content and second.name in content
+    # Picking a guardian works without the name, and the summary does not name them either.
+    data = form_data(second, [involved_bup], social_services)
+    response = review(client, add_url(child), data)
+    summary = response.context["summary"]
+    number = list(child.guardians.all()).index(second) + 1  # numbered in the form's order
+    assert summary["guardians"] == ([f"Vårdnadshavare {number}"] if protected else [second.name])
+    assert (second.name in response.content.decode()) is not protected
+    response = client.post(add_url(child), {**data, "spara": "1"})
     assert response.status_code == 302
-    assert list(Consent.objects.get().given_by_guardians.all()) == [second]
-    if not protected:  # with the consent in force, BUP sees the names
-        assert guardian.name in client_for(clinician).get(add_url(child)).content.decode()
+    assert list(Consent.objects.latest("id").given_by_guardians.all()) == [second]

@@ -3,7 +3,6 @@ names, its marks on each report (read, tags, judgement), the categories it keeps
 count that does not grow with the county's reports."""
 
 import datetime
-import time
 
 import pytest
 from django.urls import reverse
@@ -458,7 +457,6 @@ def bulk_reports(n, offset, staff, school, group, category):
 def test_the_query_count_is_the_same_for_50_and_10000_reports(
     client_for, secretariat, staff, school, bup, group, category, municipality
 ):
-    began = time.monotonic()
     tag = bulk_reports(50, 0, staff, school, group, category)
     client = client_for(secretariat)
     url = reverse("deviations:inbox")
@@ -485,4 +483,4 @@ def test_the_query_count_is_the_same_for_50_and_10000_reports(
     assert many_filtered == few_filtered
     _, filtered_page_two = count_queries(client, filtered + "&sida=2")
     assert filtered_page_two == few_filtered
-    assert time.monotonic() - began < 10
+    # How fast it is, is measured in bench/, not here: a loaded machine would fail a deadline.

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from samverkan import charts
 from samverkan.audit.models import AccessLog
-from samverkan.deviations import charts, compilation, stats
+from samverkan.deviations import compilation, stats
 from samverkan.deviations.models import Category, Deviation
 from samverkan.organisations.models import LocalGroup, Unit
 from tests.helpers import count_queries

@@ -13,9 +13,9 @@ from stdnum import luhn
 
 from samverkan.audit.models import AccessLog
 from samverkan.deviations import ladder
-from samverkan.deviations.identity import find_identity
 from samverkan.deviations.models import Action, Category, Deviation, Notice
 from samverkan.forum.models import ForumCase
+from samverkan.identity import find_identity
 from samverkan.organisations.models import Body, Membership, Unit, UnitMembership
 from tests.helpers import employ, seat
 
@@ -230,6 +230,51 @@ def test_drafts_are_the_reporters_own(client_for, staff, manager, school, group,
     assert client_for(manager).get(reverse("deviations:edit", args=[draft.pk])).status_code == 404
     assert client_for(manager).get(draft.get_absolute_url()).status_code == 404
     assert client_for(manager).post(reverse("deviations:check", args=[draft.pk])).status_code == 404
+    response = client_for(manager).post(
+        reverse("deviations:edit", args=[draft.pk]),
+        form_data(school, group, bup, category, title="Överskrivet"),
+    )
+    assert response.status_code == 404
+    draft.refresh_from_db()
+    assert draft.title == "Remiss till BUP besvarades inte" and draft.step == "draft"
+    # Each refusal is logged with the report it was about.
+    refusals = AccessLog.objects.filter(user=manager, action="denied")
+    assert refusals.count() == 4
+    assert set(refusals.values_list("object_type", "object_id", "status_code")) == {
+        ("deviations.deviation", str(draft.pk), 404)
+    }
+
+
+def test_a_submitted_report_can_no_longer_be_edited_by_its_reporter(
+    client_for, submitted, staff, school, group, bup, category
+):
+    client = client_for(staff)
+    for name in ("edit", "check"):
+        assert client.get(reverse(f"deviations:{name}", args=[submitted.pk])).status_code == 403
+    response = client.post(
+        reverse("deviations:edit", args=[submitted.pk]),
+        form_data(school, group, bup, category, title="Ändrat efteråt"),
+    )
+    assert response.status_code == 403
+    assert client.post(reverse("deviations:check", args=[submitted.pk])).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.title == "Remiss till BUP besvarades inte"
+    assert submitted.events.count() == 1  # not sent twice
+    refusals = AccessLog.objects.filter(user=staff, action="denied")
+    assert refusals.count() == 4
+    assert set(refusals.values_list("object_type", "object_id", "status_code")) == {
+        ("deviations.deviation", str(submitted.pk), 403)
+    }
+
+
+def test_the_receipt_is_for_the_reporter_only(client_for, submitted, staff, manager):
+    url = reverse("deviations:sent", args=[submitted.pk])
+    response = client_for(staff).get(url)
+    assert response.status_code == 200 and submitted.reference in response.text
+    # The manager may see the report, but the receipt is the reporter's.
+    assert client_for(manager).get(submitted.get_absolute_url()).status_code == 200
+    assert client_for(manager).get(url).status_code == 403
+    assert AccessLog.objects.filter(user=manager, action="denied", status_code=403).exists()
 
 
 # --- who sees a report ------------------------------------------------------------------------

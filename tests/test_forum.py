@@ -222,50 +222,140 @@ def test_parties_see_the_content_and_outsiders_nothing(client_for, case, staff, 
     response = client_for(staff).get(case.get_absolute_url())
     assert response.status_code == 200
     assert "Alva Exempel" in response.text and "oeniga" in response.text
-    assert client_for(convener).get(case.get_absolute_url()).status_code == 200
-    assert client_for(outsider).get(case.get_absolute_url()).status_code == 404
-    assert AccessLog.objects.filter(user=outsider, action="denied", status_code=404).exists()
-    viewed = AccessLog.objects.filter(user=staff, action="view")
-    assert {e.object_type for e in viewed} == {"forum.forumcase", "people.child"}
-    assert "Alva" not in " ".join(viewed.values_list("object_label", flat=True))
+    assert response.context["content"] and response.context["identity"]
+    response = client_for(convener).get(case.get_absolute_url())
+    assert response.status_code == 200
+    assert "Alva Exempel" in response.text and "oeniga" in response.text
+    response = client_for(outsider).get(case.get_absolute_url())
+    assert response.status_code == 404
+    assert "oeniga" not in response.text
+    denied = AccessLog.objects.get(user=outsider)
+    assert (denied.action, denied.status_code, denied.object_type, denied.child_id) == (
+        "denied",
+        404,
+        "forum.forumcase",
+        case.child_id,
+    )
+    # One entry per view: the case, naming the child it is about.
+    viewed = AccessLog.objects.get(user=staff)
+    assert (viewed.action, viewed.object_type, viewed.object_id, viewed.child_id) == (
+        "view",
+        "forum.forumcase",
+        str(case.pk),
+        case.child_id,
+    )
+    assert viewed.object_label == case.reference
+    assert "utan innehåll" not in viewed.reason
+
+
+def give_consent(case, units, recorded_by, unit, purpose=None, **fields):
+    """A written consent in force, recorded by ``unit``, for the case (or ``purpose``)."""
+    fields.setdefault("form", "written")
+    consent = Consent.objects.create(
+        child=case.child, purpose=purpose or case, purpose_text=str(purpose or case),
+        given_on=TODAY, valid_until=TODAY + datetime.timedelta(days=30), recorded_by=recorded_by,
+        recorded_by_unit=unit, given_by_child=True, **fields,
+    )  # fmt: skip
+    consent.units.set(units)
+    return consent
+
+
+def assert_no_content(response):
+    """What a party without content sees: reference, status, group, deadline, convener,
+    meeting time and place; not the child, the reason, the raising unit, the invitees or the
+    history."""
+    assert response.status_code == 200
+    assert not response.context["content"] and not response.context["identity"]
+    text = response.text
+    assert "Alva" not in text and "20170101" not in text and "oeniga" not in text
+    assert "Testskolan" not in text  # the raising unit
+    assert "BUP Testby" not in text and "Socialtjänsten Testby" not in text  # the invitees
+    for hidden in ("invitees", "history", "protocols", "consents", "lacking_consent"):
+        assert hidden not in response.context, hidden
 
 
 def test_another_principal_sees_content_only_with_consent(
-    client_for, convened, bup_manager, bup, school, convener
+    client_for, convened, bup_manager, bup, school, convener, staff
 ):
     case = convened
     client = client_for(bup_manager)
     response = client.get(case.get_absolute_url())
-    assert response.status_code == 200  # a party: sees that the case exists
-    assert "Alva" not in response.text and "oeniga" not in response.text
-    assert "gällande samtycke" in response.text
-    assert client.get(url("protocol_edit", case)).status_code in (403, 404)
+    assert_no_content(response)  # a party: sees that the case exists
+    assert case.reference in response.text and "Rum 1" in response.text
+    assert "Cecilia Chef" in response.text  # the convener
+    assert "skriftligt samtycke för ärendet" in response.text
+    assert client.get(url("protocol_edit", case)).status_code == 403
+    entry = AccessLog.objects.filter(user=bup_manager, action="view").get()
+    assert (entry.object_type, entry.child_id) == ("forum.forumcase", case.child_id)
+    assert "utan innehåll" in entry.reason
 
-    consent = Consent.objects.create(
-        child=case.child, form="written", purpose=case, purpose_text=str(case),
-        given_on=TODAY, valid_until=TODAY + datetime.timedelta(days=30), recorded_by=convener,
-        given_by_child=True,
-    )  # fmt: skip
-    consent.units.set([school, bup])
+    consent = give_consent(case, [bup], staff, school)
     response = client.get(case.get_absolute_url())
+    assert response.context["content"]
     assert "Alva Exempel" in response.text and "oeniga" in response.text
+    assert "Testskolan" in response.text
+    assert client.get(url("protocol_edit", case)).status_code == 403  # content, not a manager
 
     consent.revoked_on = TODAY
     consent.save()
-    response = client.get(case.get_absolute_url())
-    assert "Alva" not in response.text and "oeniga" not in response.text
+    assert_no_content(client.get(case.get_absolute_url()))
+
+
+def test_a_consent_from_any_unit_of_the_raising_principal_opens_the_case(
+    client_for, convened, bup_manager, bup, social, convener
+):
+    give_consent(convened, [bup], convener, social)
+    assert client_for(bup_manager).get(convened.get_absolute_url()).context["content"]
+
+
+@pytest.mark.parametrize("kind", ["recorded by the receiving side", "verbal", "not naming BUP"])
+def test_a_consent_that_does_not_open_the_raising_principals_information(
+    client_for, convened, bup_manager, bup, school, social, staff, kind
+):
+    if kind == "recorded by the receiving side":
+        give_consent(convened, [bup, school], bup_manager, bup)
+    elif kind == "verbal":
+        give_consent(convened, [bup], staff, school, form="verbal", noted_by=staff)
+    else:
+        give_consent(convened, [social], staff, school)
+    assert_no_content(client_for(bup_manager).get(convened.get_absolute_url()))
 
 
 def test_consent_for_another_occasion_does_not_count(
-    client_for, convened, bup_manager, bup, school, convener
+    client_for, convened, bup_manager, bup, school, staff, group, convener
 ):
-    other = Consent.objects.create(
-        child=convened.child, form="written", purpose_text="SIP-möte",
-        given_on=TODAY, valid_until=TODAY + datetime.timedelta(days=30), recorded_by=convener,
-        given_by_child=True, purpose=convened.child,
+    from samverkan.sip.models import Plan
+
+    other_case = make_case(convened.child, school, staff, group, convener, TODAY)
+    plan = Plan.objects.create(
+        child=convened.child, initiating_unit=school, initiated_by=staff, reason="SIP",
+        chair=staff, secretary=staff,
     )  # fmt: skip
-    other.units.set([school, bup])
-    assert "oeniga" not in client_for(bup_manager).get(convened.get_absolute_url()).text
+    give_consent(convened, [bup], staff, school, purpose=other_case)
+    give_consent(convened, [bup], staff, school, purpose=plan)
+    client = client_for(bup_manager)
+    assert_no_content(client.get(convened.get_absolute_url()))
+    # A consent for the whole child record covers the case too.
+    give_consent(convened, [bup], staff, school, purpose=convened.child)
+    response = client.get(convened.get_absolute_url())
+    assert response.context["content"] and "oeniga" in response.text
+
+
+def test_the_case_page_lists_the_parties_still_lacking_consent(
+    client_for, convened, staff, school, bup, social
+):
+    client = client_for(staff)
+    response = client.get(convened.get_absolute_url())
+    # The social services are of the raising principal: they need no consent.
+    assert response.context["lacking_consent"] == [bup]
+    assert "Samtycke saknas för BUP Testby" in response.text
+    assert response.context["may_add_consent"]
+    add = reverse("consent:add", args=["individforum", convened.pk])
+    assert add in response.text
+    give_consent(convened, [bup], staff, school)
+    response = client.get(convened.get_absolute_url())
+    assert response.context["lacking_consent"] == []
+    assert "Samtycke saknas" not in response.text
 
 
 def test_protected_identity_hides_the_name_outside_the_owning_unit(
@@ -279,15 +369,28 @@ def test_protected_identity_hides_the_name_outside_the_owning_unit(
     assert "Alva Exempel" in client_for(staff).get(case.get_absolute_url()).text
 
 
-def test_steering_group_sees_the_question_not_the_child(client_for, case, steering_chair, convener):
+def test_steering_group_sees_the_question_not_the_child(
+    client_for, make_user, case, steering_chair, convener, working, bup, bup_manager
+):
     signed_protocol(case, convener)
     client_for(convener).post(
         url("outcome", case), {"outcome": "lifted", "principled_question": "Vem betalar?"}
     )
-    response = client_for(steering_chair).get(case.get_absolute_url())
-    assert response.status_code == 200
-    assert "Vem betalar?" in response.text
-    assert "Alva" not in response.text and "oeniga" not in response.text
+    member = make_user("medlem@arbetsgrupp.example")
+    seat(working, member)  # a working group seat, no unit
+    for user in (steering_chair, member):
+        response = client_for(user).get(case.get_absolute_url())
+        assert response.status_code == 200
+        assert response.context["question"]
+        assert "Vem betalar?" in response.text
+        assert_no_content(response)
+        entry = AccessLog.objects.filter(user=user).get()
+        assert (entry.object_type, entry.child_id) == ("forum.forumcase", case.child_id)
+        assert "utan innehåll" in entry.reason
+    # A party without content does not read the question.
+    Invitee.objects.create(case=case, unit=bup, person=bup_manager)
+    response = client_for(bup_manager).get(case.get_absolute_url())
+    assert not response.context["question"] and "Vem betalar?" not in response.text
 
 
 # --- convening --------------------------------------------------------------------------------
@@ -424,12 +527,25 @@ def test_protocol_pdf(client_for, convened, convener):
 
 
 def test_protocol_is_for_parties_with_content_access(
-    client_for, convened, convener, bup_manager, outsider
+    client_for, convened, convener, bup_manager, bup, school, staff, outsider
 ):
-    signed_protocol(convened, convener)
-    assert client_for(bup_manager).get(url("protocol", convened, 1)).status_code == 403
-    assert client_for(bup_manager).get(url("protocol_pdf", convened, 1)).status_code == 403
-    assert client_for(outsider).get(url("protocol", convened, 1)).status_code == 404
+    protocol = signed_protocol(convened, convener)
+    # A party without the content may not know there is a protocol.
+    for user in (bup_manager, outsider):
+        client = client_for(user)
+        assert client.get(url("protocol", convened, 1)).status_code == 404
+        assert client.get(url("protocol_pdf", convened, 1)).status_code == 404
+        refusals = AccessLog.objects.filter(user=user, action="denied")
+        assert refusals.count() == 2
+        assert set(refusals.values_list("object_type", "object_id", "child_id", "status_code")) == {
+            ("forum.protocol", str(protocol.pk), convened.child_id, 404)
+        }
+    give_consent(convened, [bup], staff, school)
+    client = client_for(bup_manager)
+    assert client.get(url("protocol", convened, 1)).status_code == 200
+    assert client.get(url("protocol_pdf", convened, 1)).status_code == 200
+    exported = AccessLog.objects.get(user=bup_manager, action="export")
+    assert (exported.object_type, exported.child_id) == ("forum.protocol", convened.child_id)
 
 
 # --- outcome and the steering group -----------------------------------------------------------
@@ -533,20 +649,33 @@ def test_lists_views_and_filters(client_for, case, staff, convener, school, grou
     client = client_for(staff)
     response = client.get(reverse("forum:list"), {"fran": "2026-05-01", "till": "2026-04-01"})
     assert "Slutdatum kan inte ligga före startdatum." in response.text
-    AccessLog.objects.all().delete()
+    before = AccessLog.objects.count()
     response = client.get(reverse("forum:list"))
     assert "dagar kvar" in response.text and "försenat" in response.text
-    # Each child whose name the list shows is logged as viewed.
-    logged = AccessLog.objects.filter(action="view", object_type="people.child", user=staff)
-    assert logged.count() == 2 and set(logged.values_list("object_id", flat=True)) == {
-        str(child.pk)
+    # Each case the list shows is logged as viewed, with the child it is about.
+    logged = AccessLog.objects.filter(pk__gt=AccessLog.objects.order_by("id")[before - 1].pk)
+    assert set(logged.values_list("action", "object_type", "object_id", "child_id")) == {
+        ("view", "forum.forumcase", str(case.pk), child.pk),
+        ("view", "forum.forumcase", str(old.pk), child.pk),
     }
+    assert logged.count() == 2
+    assert {entry.reason for entry in logged} == {"Listade individforumärenden"}
 
 
 def test_group_view_shows_cases_without_identity_to_seat_holders(client_for, case, steering_chair):
     response = client_for(steering_chair).get(reverse("forum:list"), {"vy": "grupp"})
     assert [row["case"] for row in response.context["rows"]] == [case]
+    assert not response.context["rows"][0]["content"]
     assert "Alva" not in response.text and "Visas inte utan samtycke" in response.text
+    assert "Testskolan" not in response.text  # the raising unit shows as "–"
+    entry = AccessLog.objects.get(user=steering_chair)
+    assert (entry.action, entry.object_type, entry.object_id, entry.child_id) == (
+        "view",
+        "forum.forumcase",
+        str(case.pk),
+        case.child_id,
+    )
+    assert entry.reason == "Listade individforumärenden (utan innehåll)"
 
 
 def test_list_query_count_is_constant(client_for, staff, convener, school, group, child, settings):

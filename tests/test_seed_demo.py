@@ -3,9 +3,9 @@ from django.core.management import call_command
 
 from samverkan.accounts.models import User
 from samverkan.consent.models import Consent
+from samverkan.demo import county as demo
 from samverkan.deviations.models import Deviation
 from samverkan.forum.models import ForumCase, Protocol
-from samverkan.organisations import demo
 from samverkan.organisations.models import (
     Area,
     Body,
@@ -100,6 +100,24 @@ def test_demo_forum_cases_use_only_the_published_test_number():
     decided = ForumCase.objects.get(status="decided")
     assert decided.protocols.get().is_locked
     assert decided.meeting_within_deadline
+
+
+@pytest.mark.django_db
+def test_demo_consents_open_the_municipalitys_case_and_plan_to_bup_only():
+    call_command("seed_demo", quiet=True)
+    social = Unit.objects.get(name="Socialtjänsten barn och ungdom, Rinkeby-Kista")
+    bup = Unit.objects.get(name="Prima Barn BUP Rinkeby-Kista")
+    child = Child.objects.get()
+    assert child.owning_unit == social
+    consents = list(Consent.objects.all())
+    assert {type(c.purpose) for c in consents} == {ForumCase, Plan}
+    for consent in consents:
+        assert consent.child == child
+        assert consent.recorded_by_unit == social
+        assert list(consent.units.all()) == [bup]
+        assert consent.is_written and consent.status() == "valid"
+        assert not consent.covers_whole_record
+    assert Consent.objects.opening().count() == len(consents) == 2
 
 
 @pytest.mark.django_db

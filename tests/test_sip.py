@@ -84,8 +84,12 @@ def plan(child, school, staff):
 
 
 def give_consent(child, units, by, purpose, **fields):
+    """A written consent in force, recorded by the unit whose information it opens (the
+    plan's initiating unit, the case's raising unit, the record's owning unit)."""
+    fields.setdefault("form", "written")
+    fields.setdefault("recorded_by_unit", purpose.sharing_owner)
     consent = Consent.objects.create(
-        child=child, form="written", purpose=purpose, purpose_text=str(purpose),
+        child=child, purpose=purpose, purpose_text=str(purpose),
         given_on=TODAY, valid_until=TODAY + datetime.timedelta(days=365), recorded_by=by,
         given_by_child=True, **fields,
     )  # fmt: skip
@@ -95,7 +99,7 @@ def give_consent(child, units, by, purpose, **fields):
 
 @pytest.fixture
 def consent(plan, school, bup, staff):
-    return give_consent(plan.child, [school, bup], staff, plan)
+    return give_consent(plan.child, [bup], staff, plan)
 
 
 def fill(plan, municipality, bup, bup_staff):
@@ -177,6 +181,85 @@ def test_starting_a_plan(client_for, staff, school):
     assert (plan.chair, plan.secretary, plan.status) == (staff, staff, "draft")
     assert plan.child.personal_number == "20170101-2393" and plan.child.owning_unit == school
     assert plan.child.involvements.filter(unit=school).exists()
+    entry = AccessLog.objects.get(action="change")
+    assert (entry.object_type, entry.object_id, entry.child_id) == (
+        "sip.plan",
+        str(plan.pk),
+        plan.child_id,
+    )
+
+
+def test_a_second_open_plan_from_the_same_unit_is_refused_with_a_link(
+    client_for, staff, school, plan, child
+):
+    data = {
+        "initiating_unit": school.pk,
+        "personal_number": "201701012393",
+        "first_name": "",
+        "last_name": "",
+        "reason": "En till.",
+    }
+    response = client_for(staff).post(reverse("sip:create"), data)
+    assert response.status_code == 200
+    assert response.context["existing"] == plan
+    assert response.context["form"].non_field_errors() == [
+        f"Er verksamhet har redan en öppen SIP för barnet: {plan.reference}."
+    ]
+    assert plan.get_absolute_url() in response.text
+    assert Plan.objects.count() == 1 and Child.objects.count() == 1
+    # Leading to it is logged as a view of that plan.
+    entry = AccessLog.objects.get(user=staff)
+    assert (entry.action, entry.object_type, entry.object_id, entry.child_id) == (
+        "view",
+        "sip.plan",
+        str(plan.pk),
+        child.pk,
+    )
+
+    # Once that plan is closed, a new one may be started.
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.CLOSED)
+    response = client_for(staff).post(reverse("sip:create"), data)
+    assert response.status_code == 302
+    assert Plan.objects.filter(child=child).count() == 2
+
+
+def test_closing_a_plan_keeps_it_readable_and_frees_the_child_for_a_new_one(
+    client_for, staff, established, bup_staff
+):
+    client = client_for(staff)
+    refused = client.post(url("close", established), {"note": "Insatserna är avslutade."})
+    assert refused.status_code == 200 and "confirm" in refused.context["form"].errors
+    response = client.post(
+        url("close", established), {"note": "Insatserna är avslutade.", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    established.refresh_from_db()
+    assert established.status == Plan.Status.CLOSED
+    assert established.closing_note == "Insatserna är avslutade." and established.closed_at
+    assert AccessLog.objects.filter(
+        user=staff, action="change", object_id=str(established.pk), reason="Avslutade SIP"
+    ).exists()
+    page = client.get(established.get_absolute_url())
+    assert "Planen avslutades" in page.text and not page.context["may_edit"]
+    assert client.get(url("edit", established)).status_code == 403  # kept as it is
+    assert client_for(bup_staff).get(url("close", established)).status_code == 403
+
+
+def test_another_unit_starting_a_plan_for_the_same_number_gets_its_own_record(
+    client_for, plan, child, bup, bup_staff
+):
+    data = {"initiating_unit": bup.pk, "personal_number": "20170101-2393", "reason": "BUP."}
+    response = client_for(bup_staff).post(reverse("sip:create"), data)
+    assert response.status_code == 200
+    assert "Ange barnets för- och efternamn" in str(response.context["form"].errors)
+    assert "existing" not in response.context
+    assert "Alva" not in response.text and plan.reference not in response.text
+    response = client_for(bup_staff).post(
+        reverse("sip:create"), {**data, "first_name": "A", "last_name": "B"}
+    )
+    assert response.status_code == 302
+    own = Plan.objects.get(initiating_unit=bup)
+    assert own.child != child and own.child.owning_unit == bup
 
 
 # --- the required parts -----------------------------------------------------------------------
@@ -244,15 +327,64 @@ def test_every_taking_part_unit_must_be_covered_by_a_consent_for_the_plan(
     assert version is None
     assert problems == ["samtycke som omfattar alla deltagande verksamheter"]
 
-    consent.units.set([school, bup])
+    consent.units.set([bup])
     consent.revoked_on = TODAY
     consent.save()
-    assert complete.uncovered_unit_ids() == {school.pk, bup.pk}
+    # The initiating unit's own principal never needs a consent.
+    assert complete.uncovered_unit_ids() == {bup.pk}
     client_for(staff).post(url("establish", complete))
     complete.refresh_from_db()
     assert complete.status == "draft" and not PlanVersion.objects.exists()
     response = client_for(staff).get(complete.get_absolute_url())
     assert "Samtycke saknas" in response.text
+
+
+@pytest.mark.parametrize(
+    "kind", ["verbal", "recorded by the receiving side", "for a forum case", "expired"]
+)
+def test_a_consent_that_does_not_open_the_plan_leaves_the_unit_uncovered(
+    complete, consent, staff, school, bup, bup_staff, group, kind
+):
+    if kind == "verbal":
+        Consent.objects.filter(pk=consent.pk).update(form="verbal", noted_by=staff)
+    elif kind == "recorded by the receiving side":
+        Consent.objects.filter(pk=consent.pk).update(recorded_by_unit=bup, recorded_by=bup_staff)
+    elif kind == "for a forum case":
+        case = ForumCase.objects.create(
+            local_group=group, child=complete.child, raised_by_unit=school, raised_by=staff,
+            noticed_on=TODAY, reason="Skäl",
+        )  # fmt: skip
+        consent.purpose = case
+        consent.save()
+    else:
+        Consent.objects.filter(pk=consent.pk).update(
+            given_on=TODAY - 30 * DAY, valid_until=TODAY - DAY
+        )
+    assert complete.uncovered_unit_ids() == {bup.pk}
+    assert establish_plan(complete, staff)[0] is None
+
+
+def test_a_consent_for_the_whole_record_or_from_another_unit_of_the_principal_covers(
+    complete, consent, staff, school, bup, other_school
+):
+    consent.purpose = complete.child
+    consent.save()
+    assert complete.uncovered_unit_ids() == set()
+    Consent.objects.filter(pk=consent.pk).update(recorded_by_unit=other_school)
+    assert complete.uncovered_unit_ids() == set()
+
+
+def test_units_of_the_initiating_principal_never_need_consent(
+    complete, consent, staff, other_school
+):
+    consent.delete()
+    Consent.objects.all().delete()
+    Intervention.objects.filter(plan=complete).update(unit=complete.initiating_unit)
+    Participant.objects.filter(plan=complete, kind="unit").delete()
+    Intervention.objects.create(plan=complete, what="Läxhjälp", unit=other_school)
+    assert complete.uncovered_unit_ids() == set()
+    version, problems = establish_plan(complete, staff)
+    assert version is not None, problems
 
 
 def test_the_task_list_states_each_part(client_for, plan, staff, municipality, bup, bup_staff):
@@ -399,27 +531,83 @@ def test_a_follow_up_held_before_the_meeting_is_refused(client_for, established,
     assert not FollowUp.objects.exists() and not InterventionOutcome.objects.exists()
 
 
-def test_a_participant_unit_needs_a_consent_for_the_plan(client_for, plan, staff, bup, bup_staff):
+def test_a_participant_unit_of_another_principal_sees_nothing_until_a_consent_covers_it(
+    client_for, plan, staff, school, bup, bup_staff, group
+):
+    """Like an invited unit in the individforum: it takes part, sees the plan's number, time
+    and place, and the plan says a consent is missing for it."""
     # A consent for another occasion does not count.
-    give_consent(plan.child, [plan.initiating_unit, bup], staff, plan.child)
+    case = ForumCase.objects.create(
+        local_group=group, child=plan.child, raised_by_unit=school, raised_by=staff,
+        noticed_on=TODAY, reason="Skäl",
+    )  # fmt: skip
+    give_consent(plan.child, [bup], staff, case)
+    response = client_for(staff).post(
+        url("participant_add", plan),
+        {"kind": "unit", "unit": bup.pk, "person": bup_staff.pk},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Samtycke saknas för BUP Testby" in response.text
+    assert plan.participants.get().unit == bup
+    assert plan.uncovered_unit_ids() == {bup.pk}
+    page = client_for(bup_staff).get(plan.get_absolute_url())
+    assert page.status_code == 200 and not page.context["content"]
+
+
+@pytest.mark.parametrize("kind", ["verbal", "recorded by the receiving side"])
+def test_a_participant_stays_uncovered_under_a_consent_that_does_not_open_the_plan(
+    client_for, plan, staff, bup, bup_staff, kind
+):
+    if kind == "verbal":
+        give_consent(plan.child, [bup], staff, plan, form="verbal", noted_by=staff)
+    else:
+        give_consent(plan.child, [bup], bup_staff, plan, recorded_by_unit=bup)
     response = client_for(staff).post(
         url("participant_add", plan), {"kind": "unit", "unit": bup.pk, "person": bup_staff.pk}
     )
-    assert response.status_code == 200
-    error = response.context["form"].errors["unit"][0]
-    assert error.startswith("Inget gällande samtycke för planen omfattar BUP Testby.")
-    assert not Participant.objects.exists()
-    assert not plan.child.involvements.filter(unit=bup).exists()
+    assert response.status_code == 302
+    assert plan.uncovered_unit_ids() == {bup.pk}
+    assert not client_for(bup_staff).get(plan.get_absolute_url()).context["content"]
 
 
-def test_a_participant_unit_with_consent_is_added(client_for, plan, consent, staff, bup, bup_staff):
+def test_a_participant_unit_of_the_same_principal_needs_no_consent(
+    client_for, plan, staff, other_school, stranger
+):
     response = client_for(staff).post(
         url("participant_add", plan),
-        {"kind": "unit", "unit": bup.pk, "person": bup_staff.pk, "role": "Läkare"},
+        {"kind": "unit", "unit": other_school.pk, "person": stranger.pk, "role": "Lärare"},
     )
     assert response.status_code == 302
-    assert plan.participants.get().person == bup_staff
-    assert plan.child.involvements.filter(unit=bup).exists()
+    assert plan.participants.get().unit == other_school
+    assert plan.uncovered_unit_ids() == set()
+
+
+def test_another_principal_is_brought_into_a_plan_through_the_forms(
+    client_for, plan, staff, school, bup, bup_staff
+):
+    """First BUP as a participant (it sees only time and place), then the consent for the
+    plan naming BUP, recorded by the initiating unit: now BUP reads the plan."""
+    client = client_for(staff)
+    response = client.post(
+        url("participant_add", plan), {"kind": "unit", "unit": bup.pk, "person": bup_staff.pk}
+    )
+    assert response.status_code == 302
+    assert plan.uncovered_unit_ids() == {bup.pk}
+    add = reverse("consent:add", args=["sip", plan.pk])
+    response = client.get(add)
+    assert response.status_code == 200
+    assert bup in response.context["form"].fields["units"].queryset
+    guardian = plan.child.guardians.create(name="Vera Vårdnadshavare")
+    data = {
+        "recorded_by_unit": school.pk, "units": [bup.pk], "given_by_guardians": [guardian.pk],
+        "form": "written", "purpose_text": "SIP", "given_on": TODAY.isoformat(),
+        "valid_until": (TODAY + 30 * DAY).isoformat(),
+    }  # fmt: skip
+    assert client.post(add, data).status_code == 200
+    assert client.post(add, {**data, "spara": "1"}).status_code == 302
+    assert plan.uncovered_unit_ids() == set()
+    assert client_for(bup_staff).get(plan.get_absolute_url()).context["content"]
 
 
 def test_a_guardian_participant_needs_a_name(client_for, plan, staff):
@@ -441,31 +629,44 @@ def test_another_principal_sees_the_content_only_with_consent_for_this_plan(
         return response.text
 
     text = page()
-    assert complete.reference in text
+    assert complete.reference in text and "Skolans konferensrum" in text  # time and place
     assert "Alva" not in text and "20170101" not in text and "sömnen" not in text
-    assert "Du ser att planen finns men inte innehållet" in text
+    assert "Testskolan" not in text  # not even the initiating unit
+    assert "Du ser planens nummer, tid och plats, men inte barnet eller innehållet" in text
+    entry = AccessLog.objects.filter(user=bup_staff).latest("id")
+    assert (entry.action, entry.object_type, entry.child_id) == (
+        "view",
+        "sip.plan",
+        complete.child_id,
+    )
+    assert "utan innehåll" in entry.reason
 
-    # A consent for another occasion (the child in general, a forum case) does not count.
-    give_consent(complete.child, [school, bup], staff, complete.child)
+    # A consent for another occasion (a forum case) does not count.
     case = ForumCase.objects.create(
         local_group=LocalGroup.objects.create(name="BUS Testby", slug="testby"),
         child=complete.child, raised_by_unit=school, raised_by=staff, noticed_on=TODAY,
         reason="Skäl",
     )  # fmt: skip
-    give_consent(complete.child, [school, bup], staff, case)
-    # A consent for this plan that names only one of the two units does not count either.
-    only_bup = give_consent(complete.child, [bup], staff, complete)
+    give_consent(complete.child, [bup], staff, case)
+    # Nor one for this plan recorded by BUP itself: it opens only the region's information.
+    give_consent(complete.child, [bup, school], bup_staff, complete, recorded_by_unit=bup)
+    # Nor one for this plan that does not name BUP.
+    for_plan = give_consent(complete.child, [school], staff, complete)
     assert "sömnen" not in page() and "Alva" not in page()
 
-    only_bup.units.set([school, bup])
+    for_plan.units.set([bup])
     text = page()
     assert "Alva Exempel" in text and "sömnen" in text
     assert client.get(url("version", complete, 1)).status_code == 404  # not established yet
 
-    only_bup.revoked_on = TODAY
-    only_bup.save()
+    for_plan.revoked_on = TODAY
+    for_plan.save()
     text = page()
     assert "Alva" not in text and "sömnen" not in text
+
+    # A consent for the whole child record opens the plan too.
+    give_consent(complete.child, [bup], staff, complete.child)
+    assert "sömnen" in page()
 
 
 def test_protected_identity_hides_the_name_outside_the_owning_unit(
@@ -696,6 +897,24 @@ def test_lists_views_and_filters(
     response = client_for(staff).get(reverse("sip:list"))
     assert "Alva Exempel" in response.text and "Passerad" in response.text
 
+    # A list is logged as one entry per plan shown, each naming the child.
+    latest = AccessLog.objects.filter(user=staff).order_by("-id")[: len(mine)]
+    assert {(e.action, e.object_type, e.object_id, e.child_id) for e in latest} == {
+        ("view", "sip.plan", str(p.pk), child.pk) for p in (established, soon, passed, draft_passed)
+    }
+    assert {e.reason for e in latest} == {"Listade SIP"}
+    # A participant unit without content: logged as a row without content.
+    Consent.objects.update(revoked_on=TODAY)
+    before = AccessLog.objects.count()
+    assert shown(bup_staff, vy="enhet") == {established.reference}
+    entry = AccessLog.objects.get(pk__gt=AccessLog.objects.order_by("id")[before - 1].pk)
+    assert (entry.object_type, entry.object_id, entry.child_id) == (
+        "sip.plan",
+        str(established.pk),
+        child.pk,
+    )
+    assert entry.reason == "Listade SIP (utan innehåll)"
+
 
 def test_list_query_count_is_constant(client_for, established, staff, school, child, settings):
     settings.PAGE_SIZE = 10
@@ -835,7 +1054,11 @@ def test_an_unrelated_unit_gets_404_on_every_plan_page(client_for, established, 
             assert client.get(address).status_code == 404, (user, name)
         assert client.post(url("establish", established)).status_code == 404
         assert client.post(url("edit", established), edit_data(established)).status_code == 404
-    assert AccessLog.objects.filter(user=stranger, action="denied", status_code=404).exists()
+    refusals = AccessLog.objects.filter(user=stranger, action="denied", status_code=404)
+    assert refusals.exists()
+    assert set(refusals.values_list("object_type", "object_id", "child_id")) == {
+        ("sip.plan", str(established.pk), established.child_id)
+    }
     rows = client_for(stranger).get(reverse("sip:list"), {"vy": "enhet"}).context["rows"]
     assert rows == []
 

@@ -1,23 +1,38 @@
 """Who may do what: every role and object rule in one place.
 
-Views ask ``allowed(request.user, "<app>.<action>", obj)`` or use the ``permission_required``
-decorator (both in ``samverkan.accounts.decorators``); templates ask ``{% has_perm %}`` from
-``rules``. A rule here is the only place a role is turned into a right: a superuser gets no
-right that is not written here.
+Views reach a person's record through ``samverkan.permissions.load`` (which asks these
+rules and logs), ask ``permissions.allowed(user, "<app>.<action>", obj)`` for what a page
+offers, or use ``permissions.permission_required``; templates use ``{% allowed %}`` from
+the ``access`` tag library, which asks the same rules. This file is the only place a role
+becomes a right: a superuser gets no right that is not written here.
+
+What a user *is* comes from ``organisations.standing`` (units, seats, flags, worked out once
+per request); what a record's parties are comes from each app's access module (also built
+once per request): ``consent.access``, ``forum.access``, ``sip.access``,
+``deviations.access``.
 
 Roles:
 - unit staff / unit manager: from ``organisations.UnitMembership`` (current ones);
 - body chair / convener / secretary / member: from ``organisations.Membership``;
 - secretariat, log reviewer: flags on the user;
-- system admin: ``is_superuser``.
+- system admin: ``is_superuser`` (the admin site only: no children, no access log).
 """
 
 import rules
 
+from samverkan.consent.access import ChildAccess, ConsentAccess
+from samverkan.consent.models import Consent
+from samverkan.deviations.access import DeviationAccess
+from samverkan.deviations.models import Deviation
+from samverkan.exports.models import Export
 from samverkan.forum.access import CaseAccess
-from samverkan.organisations.models import Body, LocalGroup, Membership, UnitMembership
-from samverkan.people.models import Involvement
-from samverkan.people.visibility import ChildAccess, current_units
+from samverkan.forum.models import ForumCase, Protocol
+from samverkan.organisations.models import Body, LocalGroup, Membership
+from samverkan.organisations.standing import standing
+from samverkan.people.models import Child
+from samverkan.permissions import access, knows
+from samverkan.sip.access import PlanAccess
+from samverkan.sip.models import Plan
 
 
 @rules.predicate
@@ -37,58 +52,61 @@ def is_log_reviewer(user):
 
 @rules.predicate
 def works_at_a_unit(user):
-    return UnitMembership.objects.current().filter(user=user).exists()
+    return bool(standing(user).unit_ids)
 
 
 @rules.predicate
 def works_at_unit(user, unit):
-    if unit is None:
-        return False
-    return UnitMembership.objects.current().filter(user=user, unit=unit).exists()
+    return unit is not None and unit.pk in standing(user).unit_ids
 
 
 @rules.predicate
 def manages_unit(user, unit):
-    if unit is None:
-        return False
-    return (
-        UnitMembership.objects.current()
-        .filter(user=user, unit=unit, role=UnitMembership.Role.MANAGER)
-        .exists()
-    )
+    return unit is not None and unit.pk in standing(user).managed_unit_ids
 
 
 @rules.predicate
 def leads_body(user, body):
     """Chair, convener or secretary of the body."""
-    if body is None:
-        return False
-    return (
-        Membership.objects.current()
-        .filter(user=user, body=body, role__in=Membership.LEADING_ROLES)
-        .exists()
+    return body is not None and any(
+        m.body_id == body.pk for m in standing(user).body_memberships if m.role in LEADING
     )
 
 
 @rules.predicate
-def may_see_personal_data(user):
+def holds_a_seat(user):
+    return bool(standing(user).body_memberships)
+
+
+LEADING = Membership.LEADING_ROLES
+
+
+def may_see_personal_data(user) -> bool:
     """Roles whose work can show them a child's data; REQUIRE_MFA applies to these."""
     return user.is_superuser or user.is_log_reviewer or works_at_a_unit(user)
 
 
-# The directory (structure, bodies, members by function) is open to every signed-in user.
+def _asks(access_class, method, *, through=None):
+    """A predicate asking ``access_class``'s ``method`` about the object (or, with
+    ``through``, about the record it hangs on: a protocol's case)."""
+
+    @rules.predicate(name=f"{access_class.__name__}.{method}")
+    def predicate(user, obj):
+        if obj is None or not user.is_authenticated:
+            return False
+        target = getattr(obj, through) if through else obj
+        return getattr(access(user, access_class), method)(target)
+
+    return predicate
+
+
+# --- The directory --------------------------------------------------------------------------
+# The structure, bodies and members by function are open to every signed-in user.
 rules.add_perm("organisations.view_directory", rules.is_authenticated)
 rules.add_perm("organisations.view_unit", rules.is_authenticated)
 rules.add_perm(
-    "organisations.change_unit", rules.is_authenticated & (manages_unit | is_system_admin)
-)
-rules.add_perm(
     "organisations.view_unit_staff",
     rules.is_authenticated & (works_at_unit | is_secretariat | is_system_admin),
-)
-rules.add_perm(
-    "organisations.change_body",
-    rules.is_authenticated & (leads_body | is_secretariat | is_system_admin),
 )
 rules.add_perm(
     "organisations.add_principal", rules.is_authenticated & (is_secretariat | is_system_admin)
@@ -96,87 +114,118 @@ rules.add_perm(
 rules.add_perm(
     "organisations.change_principal", rules.is_authenticated & (is_secretariat | is_system_admin)
 )
+rules.add_perm("admin.use_admin", rules.is_authenticated & is_system_admin)
 
-# The access log: only log reviewers read it (system admins cannot, by design: separation).
+# --- The access log: only log reviewers read it (system admins cannot, by design) ------------
 rules.add_perm("audit.view_accesslog", rules.is_authenticated & is_log_reviewer)
 
 
-# --- Children (people) ----------------------------------------------------------------------
-@rules.predicate
-def sees_child(user, child):
-    return ChildAccess(user, [child]).may_see(child)
-
-
-@rules.predicate
-def works_where_child_is_involved(user, child):
-    """The owning unit or a unit taking part in the child's matters: they hold the forms."""
-    unit_ids = [unit.pk for unit in current_units(user)]
-    return child.owning_unit_id in unit_ids or (
-        Involvement.objects.filter(child=child, unit_id__in=unit_ids).exists()
-    )
-
-
+# --- Children -------------------------------------------------------------------------------
 rules.add_perm("people.search_child", rules.is_authenticated & works_at_a_unit)
-rules.add_perm("people.view_child", rules.is_authenticated & sees_child)
-rules.add_perm("consent.add_consent", rules.is_authenticated & works_where_child_is_involved)
-rules.add_perm("consent.revoke_consent", rules.is_authenticated & works_where_child_is_involved)
+rules.add_perm("people.view_child", _asks(ChildAccess, "may_see"))
+rules.add_perm("people.view_identity", _asks(ChildAccess, "shows_identity"))
+rules.add_perm("people.change_child", _asks(ChildAccess, "owns"))
+knows(Child, "people.view_child")
+
+
+# --- Consent --------------------------------------------------------------------------------
+# What a consent may be for, and the rule that says the user may see it.
+SEES_PURPOSE = {
+    Child: "people.view_child",
+    ForumCase: "forum.view_case_content",
+    Plan: "sip.view_plan_content",
+}
+
+
+@rules.predicate
+def may_record_consent_for(user, purpose):
+    """Someone who sees what the consent is for, at a unit of the principal whose
+    information it opens (the case's raising unit's, the plan's initiating unit's, the
+    record's owning unit's): a consent never opens another principal's information."""
+    perm = SEES_PURPOSE.get(type(purpose))
+    if perm is None or not rules.has_perm(perm, user, purpose):
+        return False
+    return bool(access(user, ConsentAccess).recorder_units(purpose.sharing_owner))
+
+
+rules.add_perm("consent.view_consent", _asks(ConsentAccess, "may_view"))
+rules.add_perm("consent.add_consent", rules.is_authenticated & may_record_consent_for)
+rules.add_perm("consent.revoke_consent", _asks(ConsentAccess, "may_revoke"))
+rules.add_perm("consent.open_document", _asks(ConsentAccess, "may_open_document"))
+knows(Consent, "consent.view_consent")
 
 
 # --- Individforum ---------------------------------------------------------------------------
-def _case_predicate(method):
-    @rules.predicate(name=method)
-    def predicate(user, case):
-        return case is not None and getattr(CaseAccess(user, [case]), method)(case)
-
-    return predicate
-
-
-@rules.predicate
-def holds_a_seat(user):
-    return Membership.objects.current().filter(user=user).exists()
-
-
 rules.add_perm("forum.raise_case", rules.is_authenticated & works_at_a_unit)
 rules.add_perm("forum.list_cases", rules.is_authenticated & (works_at_a_unit | holds_a_seat))
-rules.add_perm("forum.view_case", rules.is_authenticated & _case_predicate("may_view"))
+rules.add_perm("forum.view_case", _asks(CaseAccess, "may_view"))
+rules.add_perm("forum.view_case_content", _asks(CaseAccess, "may_view_content"))
+rules.add_perm("forum.view_case_identity", _asks(CaseAccess, "shows_identity"))
+rules.add_perm("forum.view_question", _asks(CaseAccess, "may_view_question"))
+rules.add_perm("forum.manage_case", _asks(CaseAccess, "may_manage"))
 rules.add_perm(
-    "forum.view_case_content", rules.is_authenticated & _case_predicate("may_view_content")
+    "forum.write_protocol",
+    _asks(CaseAccess, "may_manage") & _asks(CaseAccess, "may_view_content"),
 )
-rules.add_perm("forum.manage_case", rules.is_authenticated & _case_predicate("may_manage"))
-rules.add_perm("forum.sign_protocol", rules.is_authenticated & _case_predicate("may_sign"))
-rules.add_perm("forum.decide_case", rules.is_authenticated & _case_predicate("may_decide"))
+rules.add_perm("forum.sign_protocol", _asks(CaseAccess, "may_sign"))
+rules.add_perm("forum.decide_case", _asks(CaseAccess, "may_decide"))
+rules.add_perm("forum.view_protocol", _asks(CaseAccess, "may_view_content", through="case"))
+knows(ForumCase, "forum.view_case")
+knows(Protocol, "forum.view_protocol")
+
+
+# --- SIP ------------------------------------------------------------------------------------
+rules.add_perm("sip.create_plan", rules.is_authenticated & works_at_a_unit)
+rules.add_perm("sip.list_plans", rules.is_authenticated & works_at_a_unit)
+rules.add_perm("sip.view_plan", _asks(PlanAccess, "may_view"))
+rules.add_perm("sip.view_plan_content", _asks(PlanAccess, "may_view_content"))
+rules.add_perm("sip.view_plan_identity", _asks(PlanAccess, "shows_identity"))
+rules.add_perm("sip.edit_plan", _asks(PlanAccess, "may_edit"))
+knows(Plan, "sip.view_plan")
 
 
 # --- Deviation reports ----------------------------------------------------------------------
 rules.add_perm("deviations.report", rules.is_authenticated & works_at_a_unit)
 rules.add_perm("deviations.secretariat", rules.is_authenticated & is_secretariat)
+rules.add_perm("deviations.view_deviation", _asks(DeviationAccess, "may_view"))
+rules.add_perm("deviations.edit_draft", _asks(DeviationAccess, "may_edit_draft"))
+rules.add_perm("deviations.view_reporter", _asks(DeviationAccess, "shows_reporter"))
+rules.add_perm("deviations.supervise", _asks(DeviationAccess, "is_supervisor"))
+knows(Deviation, "deviations.view_deviation")
 
 
-# --- SIP --------------------------------------------------------------------------------------
-rules.add_perm("sip.create_plan", rules.is_authenticated & works_at_a_unit)
-rules.add_perm("sip.list_plans", rules.is_authenticated & works_at_a_unit)
+# --- Files made in the background: only for the person who asked ---------------------------
+@rules.predicate
+def asked_for(user, export):
+    return export is not None and export.requested_by_id == user.pk
 
 
-# --- Governance -------------------------------------------------------------------------------
+rules.add_perm("exports.view_export", rules.is_authenticated & asked_for)
+knows(Export, "exports.view_export")
+
+
+# --- Governance -----------------------------------------------------------------------------
 rules.add_perm(
     "governance.manage_meetings",
     rules.is_authenticated & (leads_body | is_secretariat),
 )
 
 
-# --- Agreements and the documents library -----------------------------------------------------
+# --- Agreements and the documents library ---------------------------------------------------
 @rules.predicate
 def leads_steering_group_of(user, obj):
     """Chair, convener or secretary of the steering group of the agreement's local group (or
     of the local group itself). Without an object: of any local steering group, which is who
     may start a new local agreement; a regional agreement is the secretariat's alone."""
-    seats = Membership.objects.current().filter(
-        user=user, role__in=Membership.LEADING_ROLES, body__kind=Body.Kind.STEERING
-    )
+    seats = [
+        m
+        for m in standing(user).body_memberships
+        if m.role in LEADING and m.body.kind == Body.Kind.STEERING
+    ]
     if obj is None:
-        return seats.filter(body__local_group__isnull=False).exists()
+        return any(m.body.local_group_id is not None for m in seats)
     group_id = obj.pk if isinstance(obj, LocalGroup) else obj.local_group_id
-    return group_id is not None and seats.filter(body__local_group_id=group_id).exists()
+    return group_id is not None and any(m.body.local_group_id == group_id for m in seats)
 
 
 @rules.predicate
@@ -193,15 +242,13 @@ rules.add_perm(
 )
 
 
-# --- The yearly follow-up and the county compilation ------------------------------------------
+# --- The yearly follow-up and the county compilation ----------------------------------------
 @rules.predicate
 def has_seat_in_group(user, group):
     """A current seat in one of the local group's bodies. Without a group: in any local
     group's body, which is who may open the list of follow-ups."""
-    seats = Membership.objects.current().filter(user=user, body__local_group__isnull=False)
-    if group is not None:
-        seats = seats.filter(body__local_group=group)
-    return seats.exists()
+    groups = {m.body.local_group_id for m in standing(user).body_memberships} - {None}
+    return bool(groups) if group is None else group.pk in groups
 
 
 rules.add_perm(

@@ -1,18 +1,7 @@
-"""The access log. Every view that shows a record of a person calls ``record_access``."""
+"""The access log: who saw which record, when, in which role and why.
 
-
-def record_access(request, obj=None, *, reason: str, action: str = "view", role: str = ""):
-    """Write who saw ``obj`` (any model instance), in which role and why.
-
-    ``role`` defaults to the user's roles as the start page shows them. Returns the entry.
-    """
-    from samverkan.audit.logging import write_entry
-
-    return write_entry(request, obj, reason=reason, action=action, role=role)
-
-
-def record_access_many(request, objs, *, reason: str, action: str = "view", role: str = ""):
-    """The same for every record a list page shows, in one insert."""
-    from samverkan.audit.logging import write_entries
-
-    return write_entries(request, objs, reason=reason, action=action, role=role)
+Views reach records through ``samverkan.permissions.load`` (which logs); a view that logs
+something else calls ``samverkan.permissions.record``. Entries are queued on the request and
+written together, hash-chained, by ``samverkan.audit.middleware.AccessLogMiddleware`` at the
+end of the request (fail-closed: if they cannot be written, the page is not served).
+"""

@@ -5,9 +5,18 @@ from samverkan.audit.models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    """Read-only: the log is written by the application and never edited."""
+    """Read-only: the log is written by the application and never edited (on PostgreSQL the
+    database refuses it too); ``manage.py verify_access_log`` checks that nobody did."""
 
-    list_display = ["at", "user_label", "action", "object_type", "object_id", "status_code"]
+    list_display = [
+        "at",
+        "user_label",
+        "action",
+        "object_type",
+        "object_id",
+        "child_id",
+        "status_code",
+    ]
     list_filter = ["action"]
     date_hierarchy = "at"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.models import AccessLog
-from samverkan.forms import FilterForm
+from samverkan.forms import DateField, FilterForm
 
 
 def record_types() -> list[tuple[str, str]]:
@@ -38,10 +38,10 @@ class LogFilterForm(FilterForm):
         required=False,
         choices=[("", _("Alla händelser"))] + list(AccessLog.Action.choices),
     )
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("Från och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label=_("Till och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -75,6 +75,71 @@ class LogFilterForm(FilterForm):
         if data.get("action"):
             queryset = queryset.filter(action=data["action"])
         # Whole days in Stockholm time, as ranges on the indexed column.
+        if data.get("date_from"):
+            queryset = queryset.filter(at__gte=start_of_day(data["date_from"]))
+        if data.get("date_to"):
+            queryset = queryset.filter(at__lt=start_of_day(data["date_to"] + timedelta(days=1)))
+        return queryset
+
+
+class RoleChangeFilterForm(FilterForm):
+    """Filters for the role-change log (``accounts.RoleChange``)."""
+
+    subject = forms.CharField(
+        label=_("Vems roller"),
+        required=False,
+        max_length=254,
+        help_text=_("E-postadress eller namn, hela eller en del."),
+    )
+    actor = forms.CharField(
+        label=_("Ändrad av"),
+        required=False,
+        max_length=254,
+        help_text=_("E-postadress eller namn, hela eller en del."),
+    )
+    kind = forms.ChoiceField(label=_("Slag"), required=False)
+    date_from = DateField(
+        label=_("Från och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = DateField(
+        label=_("Till och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from samverkan.accounts.models import RoleChange
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Alla slag"))] + list(RoleChange.Kind.choices)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
+        return data
+
+    @staticmethod
+    def people(term: str):
+        term = term.strip()
+        return get_user_model().objects.filter(
+            Q(email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        )
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        # The person as they are now, or as they were named when the change was made.
+        if data.get("subject"):
+            term = data["subject"].strip()
+            queryset = queryset.filter(
+                Q(subject__in=self.people(term).values("pk")) | Q(subject_label__icontains=term)
+            )
+        if data.get("actor"):
+            term = data["actor"].strip()
+            queryset = queryset.filter(
+                Q(actor__in=self.people(term).values("pk")) | Q(actor_label__icontains=term)
+            )
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
         if data.get("date_from"):
             queryset = queryset.filter(at__gte=start_of_day(data["date_from"]))
         if data.get("date_to"):

@@ -1,9 +1,19 @@
 """Consent (samtycke) to break confidentiality between principals for one child.
 
-Each principal's information is confidential towards the others. A consent lets a set of
-units share with each other about one child, for one occasion (a forum case, a SIP meeting),
-from a date until a date, until it is revoked. ``samverkan.consent.may_share`` is the only
-place that reads these rows to decide.
+Each principal's information is confidential towards the others. As the BUS agreement
+says, a *written* consent is obtained from those entitled (the guardians; from 15 also the
+young person) for the *specific occasion*. So a consent here:
+
+- is recorded by one unit, and opens only that unit's principal's information to the units
+  it names: never another principal's information to the unit that recorded it;
+- opens only the occasion it names (that forum case, that plan), or the whole child record
+  when that is its stated purpose;
+- opens anything across principals only when written; a verbal consent is noted and shown
+  as such, and opens nothing;
+- holds from a date until a date, until revoked by a unit it covers or the one that
+  recorded it.
+
+``samverkan.consent.sharing.Sharing`` is the only place that reads these rows to decide.
 """
 
 import datetime
@@ -19,12 +29,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.people.models import Child
+
 
 class ConsentQuerySet(models.QuerySet):
     def valid(self, on: datetime.date | None = None):
         """In force on the day: started, not ended, not revoked."""
         on = on or timezone.localdate()
         return self.filter(given_on__lte=on, valid_until__gte=on, revoked_on__isnull=True)
+
+    def opening(self, on: datetime.date | None = None):
+        """In force and written: the only consents that open anything across principals."""
+        return self.valid(on).filter(form=Consent.Form.WRITTEN)
 
     def for_purpose(self, purpose):
         if purpose is None:
@@ -66,11 +82,18 @@ class Consent(models.Model):
         null=True,
         blank=True,
     )
+    recorded_by_unit = models.ForeignKey(
+        "organisations.Unit",
+        verbose_name=_("registrerat av verksamhet"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Samtycket öppnar bara den här verksamhetens huvudmans uppgifter."),
+    )
     units = models.ManyToManyField(
         "organisations.Unit",
-        verbose_name=_("verksamheter som får dela"),
+        verbose_name=_("verksamheter som får ta del"),
         related_name="consents",
-        help_text=_("Verksamheterna får lämna uppgifter om barnet till varandra."),
+        help_text=_("Verksamheterna som får ta del av uppgifterna om barnet."),
     )
     purpose_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -121,9 +144,25 @@ class Consent(models.Model):
             "end": f"{self.valid_until:%Y-%m-%d}",
         }
 
+    def get_absolute_url(self) -> str:
+        """Where the consent is read: on the page of what it is for."""
+        return (self.purpose or self.child).get_absolute_url()
+
     @property
     def audit_label(self) -> str:
         return f"Samtycke {self.pk}"
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    @property
+    def is_written(self) -> bool:
+        return self.form == self.Form.WRITTEN
+
+    @property
+    def covers_whole_record(self) -> bool:
+        return self.purpose_type_id == ContentType.objects.get_for_model(Child).pk
 
     def clean(self):
         errors = {}

@@ -5,7 +5,7 @@ from samverkan.consent import views
 app_name = "consent"
 
 urlpatterns = [
-    path("barn/<int:child_pk>/nytt/", views.add, name="add"),
+    path("nytt/<str:kind>/<int:pk>/", views.add, name="add"),
     path("<int:pk>/aterkalla/", views.revoke, name="revoke"),
     path("<int:pk>/dokument/", views.document, name="document"),
 ]

@@ -10,48 +10,46 @@
 """
 
 from samverkan.deviations.models import Deviation
-from samverkan.organisations.models import Body, Membership, UnitMembership
+from samverkan.organisations.models import Body
+from samverkan.organisations.standing import standing
+from samverkan.permissions import access
 
 
 class DeviationAccess:
-    def __init__(self, user, deviations=()):
+    """For one user, built once per request (``for_user``); asked by ``accounts/rules.py``
+    and by the ladder."""
+
+    def __init__(self, user):
         self.user = user
-        deviations = list(deviations)
-        memberships = (
-            UnitMembership.objects.current().filter(user=user) if user.is_authenticated else []
-        )
-        self.unit_ids = {m.unit_id for m in memberships}
-        self.managed_ids = {m.unit_id for m in memberships if m.role == UnitMembership.Role.MANAGER}
-        self.seats = set()
-        if user.is_authenticated:
-            seats = Membership.objects.current().filter(user=user).select_related("body")
-            self.seats = {(s.body.local_group_id, s.body.kind, s.role) for s in seats}
-        self.parties: dict[int, set[int]] = {d.pk: {d.reporting_unit_id} for d in deviations}
+        self.standing = standing(user)
+        self.unit_ids = self.standing.unit_ids
+        self.managed_ids = self.standing.managed_unit_ids
+        self.seats = self.standing.seats
+        self.parties: dict[int, set[int]] = {}
+
+    def prefetch(self, deviations) -> None:
+        deviations = [d for d in deviations if d.pk not in self.parties]
+        if not deviations:
+            return
+        for deviation in deviations:
+            self.parties[deviation.pk] = {deviation.reporting_unit_id}
         through = Deviation.other_units.through.objects.filter(deviation__in=deviations)
         for deviation_id, unit_id in through.values_list("deviation_id", "unit_id"):
             self.parties[deviation_id].add(unit_id)
 
     @property
     def is_secretariat(self) -> bool:
-        return self.user.is_authenticated and self.user.is_secretariat
-
-    def _sits(self, group_id, kind, leading=False) -> bool:
-        return any(
-            g == group_id and k == kind and (not leading or r in Membership.LEADING_ROLES)
-            for g, k, r in self.seats
-        )
+        return self.standing.is_secretariat
 
     def sits_in_bussam(self) -> bool:
-        return any(k == Body.Kind.BUSSAM for _, k, _ in self.seats)
+        return self.standing.sits_in_kind(Body.Kind.BUSSAM)
 
     def parties_of(self, deviation) -> set[int]:
-        if deviation.pk not in self.parties:
-            units = {
-                deviation.reporting_unit_id,
-                *deviation.other_units.values_list("pk", flat=True),
-            }
-            self.parties[deviation.pk] = units
+        self.prefetch([deviation])
         return self.parties[deviation.pk]
+
+    def in_group(self, deviation) -> bool:
+        return any(g == deviation.local_group_id for g, _, _ in self.seats)
 
     # --- seeing ---------------------------------------------------------------------------
     def may_view(self, deviation) -> bool:
@@ -60,7 +58,7 @@ class DeviationAccess:
         return bool(
             deviation.reporter_id == self.user.pk
             or self.unit_ids & self.parties_of(deviation)
-            or any(g == deviation.local_group_id for g, _, _ in self.seats)
+            or self.in_group(deviation)
             or self.is_secretariat
             or (deviation.step == Deviation.Step.BUSSAM and self.sits_in_bussam())
         )
@@ -70,7 +68,7 @@ class DeviationAccess:
         return (
             deviation.reporter_id == self.user.pk
             or bool(self.unit_ids & self.parties_of(deviation))
-            or any(g == deviation.local_group_id for g, _, _ in self.seats)
+            or self.in_group(deviation)
         )
 
     # --- acting ---------------------------------------------------------------------------
@@ -78,7 +76,7 @@ class DeviationAccess:
         return bool(self.managed_ids & self.parties_of(deviation))
 
     def is_steering_lead(self, deviation) -> bool:
-        return self._sits(deviation.local_group_id, Body.Kind.STEERING, leading=True)
+        return self.standing.sits_in(deviation.local_group_id, Body.Kind.STEERING, leading=True)
 
     def acts_for_bussam(self) -> bool:
         return self.is_secretariat or self.sits_in_bussam()
@@ -92,3 +90,7 @@ class DeviationAccess:
 
     def may_edit_draft(self, deviation) -> bool:
         return deviation.step == Deviation.Step.DRAFT and deviation.reporter_id == self.user.pk
+
+
+def for_user(user) -> DeviationAccess:
+    return access(user, DeviationAccess)

@@ -5,16 +5,15 @@ the secretariat's own words.
 """
 
 import datetime
-import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from samverkan.deviations import charts
+from samverkan import charts
 from samverkan.deviations.stats import DeviationStats
+from samverkan.spreadsheets import append_row, table_sheet, workbook_bytes
 
 
 def compilation_title(date_from: datetime.date, date_to: datetime.date) -> str:
@@ -55,39 +54,6 @@ def compilation_pdf(request, stats: DeviationStats) -> bytes:
 
 
 # --- spreadsheet --------------------------------------------------------------------------------
-def _cell_value(value):
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def _append(sheet, values, *, bold=False):
-    """One row; text is always text (a title starting with "=" is not a formula)."""
-    from openpyxl.styles import Font
-
-    sheet.append([_cell_value(str(v) if isinstance(v, Promise) else v) for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-        if isinstance(cell.value, datetime.date):
-            cell.number_format = "yyyy-mm-dd"
-        if bold:
-            cell.font = Font(bold=True)
-
-
-def _table_sheet(workbook, name, headings, rows, widths):
-    sheet = workbook.create_sheet(str(name)[:31])
-    _append(sheet, headings, bold=True)
-    for row in rows:
-        _append(sheet, row)
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", widths, strict=False):
-        sheet.column_dimensions[letter].width = width
-    return sheet
-
-
 def compilation_xlsx(stats: DeviationStats) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -95,20 +61,20 @@ def compilation_xlsx(stats: DeviationStats) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Sammanfattning")
-    _append(summary, [compilation_title(stats.date_from, stats.date_to)])
+    append_row(summary, [compilation_title(stats.date_from, stats.date_to)])
     summary["A1"].font = Font(bold=True, size=13)
-    _append(
+    append_row(
         summary,
         [_("Inskickade rapporter med händelsedatum i perioden; utkast räknas inte.")],
     )
-    _append(summary, [])
+    append_row(summary, [])
     for label, value in summary_rows(stats):
-        _append(summary, [label, value])
+        append_row(summary, [label, value])
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["B"].width = 14
 
     for breakdown in stats.breakdowns:
-        _table_sheet(
+        table_sheet(
             workbook,
             breakdown.sheet,
             [breakdown.heading, _("Antal")],
@@ -116,7 +82,7 @@ def compilation_xlsx(stats: DeviationStats) -> bytes:
             [60, 10],
         )
     wrapped = Alignment(wrap_text=True, vertical="top")
-    sheet = _table_sheet(
+    sheet = table_sheet(
         workbook,
         _("Principiella frågor"),
         [_("Nummer"), _("Rubrik"), _("Lokal grupp"), _("Steg"), _("Principiell fråga")],
@@ -134,7 +100,7 @@ def compilation_xlsx(stats: DeviationStats) -> bytes:
     )
     for cell in sheet["E"]:
         cell.alignment = wrapped
-    sheet = _table_sheet(
+    sheet = table_sheet(
         workbook,
         _("Bedömningar med kommentar"),
         [_("Nummer"), _("Rubrik"), _("Bedömning"), _("Kommentar")],
@@ -146,7 +112,7 @@ def compilation_xlsx(stats: DeviationStats) -> bytes:
     )
     for cell in sheet["D"]:
         cell.alignment = wrapped
-    _table_sheet(
+    table_sheet(
         workbook,
         _("Återkommande par"),
         [_("Verksamhet"), _("Annan verksamhet"), _("Antal rapporter"), _("Rapporter")],
@@ -154,9 +120,7 @@ def compilation_xlsx(stats: DeviationStats) -> bytes:
         [40, 40, 16, 60],
     )
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def summary_rows(stats: DeviationStats) -> list[tuple[str, object]]:

@@ -2,44 +2,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.deviations.identity import find_identity
 from samverkan.deviations.models import Action, Category, Deviation
+from samverkan.forms import ModelForm
 from samverkan.forum.forms import groups_for_units
+from samverkan.identity import NoIdentityMixin
 from samverkan.organisations.models import Principal, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"})
 FREE_TEXT = ["title", "what_happened", "consequence", "done_locally"]
 
 
-def identity_errors(text: str) -> list[str]:
-    """One message per thing to remove, naming it, so the reporter can find it."""
-    return [
-        _(
-            "Ta bort %(what)s: ”%(text)s”. Avvikelser får inte innehålla uppgifter "
-            "som pekar ut en person."
-        )
-        % {"what": finding.label, "text": finding.text}
-        for finding in find_identity(text)
-    ]
-
-
-class NoIdentityMixin:
-    """Refuses free text that identifies a person: nothing is saved until it is gone."""
-
-    identity_fields: list[str] = []
-
-    def clean(self):
-        data = super().clean()
-        for name in self.identity_fields:
-            for message in identity_errors(data.get(name) or ""):
-                self.add_error(name, message)
-        return data
-
-
-class DeviationForm(NoIdentityMixin, forms.ModelForm):
+class DeviationForm(NoIdentityMixin, ModelForm):
     identity_fields = FREE_TEXT
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Deviation
         fields = [
             "reporting_unit",
@@ -145,10 +121,10 @@ class StepForm(NoIdentityMixin, forms.Form):
         return data
 
 
-class ActionForm(NoIdentityMixin, forms.ModelForm):
+class ActionForm(NoIdentityMixin, ModelForm):
     identity_fields = ["text"]
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Action
         fields = ["text", "owner", "due_on"]
         widgets = {"due_on": DATE}

@@ -2,12 +2,11 @@
 
 import datetime
 
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.deviations.forms import DATE
-from samverkan.forms import FilterForm
+from samverkan.forms import DateField, FilterForm
 
 
 def this_year(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -21,8 +20,8 @@ class PeriodForm(FilterForm):
     With only one end given, the other is the start or the end of that end's year.
     """
 
-    fran = forms.DateField(label=_("Händelsedatum från och med"), required=False, widget=DATE)
-    till = forms.DateField(label=_("Händelsedatum till och med"), required=False, widget=DATE)
+    fran = DateField(label=_("Händelsedatum från och med"), required=False, widget=DATE)
+    till = DateField(label=_("Händelsedatum till och med"), required=False, widget=DATE)
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not ({"fran", "till"} & set(data)):

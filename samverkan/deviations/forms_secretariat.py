@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.deviations.forms import DATE, NoIdentityMixin
+from samverkan.deviations.forms import DATE
 from samverkan.deviations.models import Category, Deviation, Tag
-from samverkan.forms import FilterForm
+from samverkan.forms import DateField, FilterForm, ModelChoiceField, ModelForm
+from samverkan.identity import NoIdentityMixin
 from samverkan.organisations.models import LocalGroup, Principal, Unit
 
 YES_NO = [("", _("Alla")), ("ja", _("Ja")), ("nej", _("Nej"))]
@@ -36,16 +37,16 @@ def region_unit_kinds() -> list[tuple[str, str]]:
 
 
 class InboxFilterForm(FilterForm):
-    fran = forms.DateField(label=_("Inskickade från och med"), required=False, widget=DATE)
-    till = forms.DateField(label=_("Inskickade till och med"), required=False, widget=DATE)
-    grupp = forms.ModelChoiceField(
+    fran = DateField(label=_("Inskickade från och med"), required=False, widget=DATE)
+    till = DateField(label=_("Inskickade till och med"), required=False, widget=DATE)
+    grupp = ModelChoiceField(
         label=_("Lokal BUS-grupp"),
         queryset=LocalGroup.objects.all(),
         required=False,
         to_field_name="slug",
         empty_label=_("Alla grupper"),
     )
-    kommun = forms.ModelChoiceField(
+    kommun = ModelChoiceField(
         label=_("Kommun"),
         queryset=Principal.objects.filter(kind=Principal.Kind.MUNICIPALITY),
         required=False,
@@ -57,7 +58,7 @@ class InboxFilterForm(FilterForm):
         required=False,
         help_text=_("Rapporterande verksamhet eller annan part."),
     )
-    kategori = forms.ModelChoiceField(
+    kategori = ModelChoiceField(
         label=_("Kategori"),
         queryset=Category.objects.all(),
         required=False,
@@ -71,7 +72,7 @@ class InboxFilterForm(FilterForm):
     )
     principiell = forms.ChoiceField(label=_("Principiell karaktär"), choices=YES_NO, required=False)
     last = forms.ChoiceField(label=_("Läst av sekretariatet"), choices=READ, required=False)
-    tagg = forms.ModelChoiceField(
+    tagg = ModelChoiceField(
         label=_("Tagg"), queryset=Tag.objects.all(), required=False, empty_label=_("Alla taggar")
     )
 
@@ -136,7 +137,7 @@ class InboxFilterForm(FilterForm):
         return deviations
 
 
-class ReviewForm(NoIdentityMixin, forms.ModelForm):
+class ReviewForm(NoIdentityMixin, ModelForm):
     """The secretariat's reading of one report: read, tags, judgement. Never the case itself."""
 
     identity_fields = ["judgement_note", "new_tag"]
@@ -150,7 +151,7 @@ class ReviewForm(NoIdentityMixin, forms.ModelForm):
         help_text=_("Skapar taggen och sätter den på rapporten."),
     )
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Deviation
         fields = ["tags", "judgement", "judgement_note"]
         labels = {
@@ -188,8 +189,8 @@ class ReviewForm(NoIdentityMixin, forms.ModelForm):
         return deviation
 
 
-class CategoryForm(forms.ModelForm):
-    class Meta:
+class CategoryForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Category
         fields = ["name", "description", "is_active", "position"]
         labels = {

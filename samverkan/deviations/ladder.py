@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.deviations.access import DeviationAccess
+from samverkan.deviations.access import for_user
 from samverkan.deviations.models import Action, Deviation, Event, Notice
 
 S = Deviation.Step
@@ -40,7 +40,7 @@ class LadderError(Exception):
 
 def next_steps(deviation, user) -> list[str]:
     """The steps this user may move the report to now."""
-    access = DeviationAccess(user, [deviation])
+    access = for_user(user)
     return [
         to
         for (frm, to), role in TRANSITIONS.items()
@@ -55,7 +55,7 @@ def check_move(deviation, to_step: str, user) -> None:
             _("Rapporten kan inte gå från ”%(from)s” till ”%(to)s”.")
             % {"from": Deviation.Step(deviation.step).label, "to": Deviation.Step(to_step).label}
         )
-    if not DeviationAccess(user, [deviation]).may_act(deviation, role):
+    if not for_user(user).may_act(deviation, role):
         raise LadderError(_("Det steget tas av %(role)s.") % {"role": ROLE_NAMES[role]})
     if to_step == S.RESOLVED and deviation.actions.filter(status=Action.Status.OPEN).exists():
         raise LadderError(_("Rapporten kan inte avslutas medan en åtgärd pågår."))

@@ -1,41 +1,39 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import permission_required
-from samverkan.audit import record_access
+from samverkan import permissions
 from samverkan.deviations import ladder
-from samverkan.deviations.access import DeviationAccess
-from samverkan.deviations.forms import ActionForm, DeviationForm, StepForm, identity_errors
+from samverkan.deviations.access import for_user
+from samverkan.deviations.forms import ActionForm, DeviationForm, StepForm
 from samverkan.deviations.models import Action, Deviation, Notice
 from samverkan.forum.forms import RaiseCaseForm
 from samverkan.forum.services import raise_case
+from samverkan.identity import identity_errors
+from samverkan.organisations.standing import current_units
 from samverkan.pagination import paginate
-from samverkan.people.visibility import current_units
+from samverkan.permissions import allowed, permission_required, record, refuse
 
 RELATED = ("reporting_unit__principal", "local_group", "category", "reporter", "forum_case")
+DEVIATIONS = Deviation.objects.select_related(*RELATED)
+CHANGE = permissions.Action.CHANGE
 
 
-def load(request, pk):
-    deviation = get_object_or_404(Deviation.objects.select_related(*RELATED), pk=pk)
-    access = DeviationAccess(request.user, [deviation])
-    if not access.may_view(deviation):
-        raise Http404
-    return deviation, access
+def load(request, pk, reason, perm="deviations.view_deviation"):
+    """The report, through the door: 404 unless the user may know of it; logged."""
+    return permissions.load(request, DEVIATIONS, perm, reason=reason, pk=pk)
 
 
 # --- lists ------------------------------------------------------------------------------------
 @permission_required("deviations.report")
 def deviation_list(request):
     units = current_units(request.user)
-    access = DeviationAccess(request.user)
+    access = for_user(request.user)
     view = request.GET.get("vy", "mina")
     deviations = Deviation.objects.select_related(*RELATED)
     if view == "hantera":
@@ -68,9 +66,7 @@ def report(request, pk=None):
     units = current_units(request.user)
     deviation = None
     if pk is not None:
-        deviation = get_object_or_404(Deviation, pk=pk)
-        if not DeviationAccess(request.user, [deviation]).may_edit_draft(deviation):
-            raise Http404
+        deviation = load(request, pk, gettext_lazy("Ändra utkast"), "deviations.edit_draft")
     form = DeviationForm(request.POST or None, instance=deviation, units=units)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -86,9 +82,7 @@ def report(request, pk=None):
 @permission_required("deviations.report")
 def check(request, pk):
     """Check your answers, then send."""
-    deviation, access = load(request, pk)
-    if not access.may_edit_draft(deviation):
-        raise Http404
+    deviation = load(request, pk, gettext_lazy("Granska och skicka"), "deviations.edit_draft")
     if request.method == "POST":
         # The text was checked when saved; check again in case the rules changed since.
         problems = [
@@ -100,28 +94,26 @@ def check(request, pk):
             messages.error(request, problems[0])
             return redirect("deviations:edit", deviation.pk)
         ladder.submit(deviation, request.user)
-        record_access(
-            request, deviation, reason=gettext_lazy("Skickade avvikelse"), action="change"
-        )
+        record(request, deviation, reason=gettext_lazy("Skickade avvikelse"), action=CHANGE)
         return redirect("deviations:sent", deviation.pk)
     return render(request, "deviations/check.html", {"deviation": deviation})
 
 
 @permission_required("deviations.report")
 def sent(request, pk):
-    deviation, access = load(request, pk)
+    deviation = load(request, pk, gettext_lazy("Visade kvittens"))
     if deviation.reporter_id != request.user.pk or deviation.step == Deviation.Step.DRAFT:
-        raise Http404
+        refuse(request, deviation, 403)
     return render(request, "deviations/sent.html", {"deviation": deviation})
 
 
 # --- the report and its ladder ----------------------------------------------------------------
 @login_required
 def detail(request, pk):
-    deviation, access = load(request, pk)
+    deviation = load(request, pk, gettext_lazy("Visade avvikelse"))
     if deviation.step == Deviation.Step.DRAFT:
         return redirect("deviations:edit", deviation.pk)
-    record_access(request, deviation, reason=gettext_lazy("Visade avvikelse"))
+    is_supervisor = allowed(request.user, "deviations.supervise", deviation)
     Notice.objects.filter(user=request.user, deviation=deviation, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -131,12 +123,12 @@ def detail(request, pk):
         "deviations/detail.html",
         {
             "deviation": deviation,
-            "shows_reporter": access.shows_reporter(deviation),
+            "shows_reporter": allowed(request.user, "deviations.view_reporter", deviation),
             "events": deviation.events.select_related("by"),
             "actions": deviation.actions.select_related("owner"),
             "step_form": StepForm(steps=steps) if steps else None,
             "action_form": ActionForm(deviation=deviation)
-            if deviation.is_open and (access.is_supervisor(deviation) or steps)
+            if deviation.is_open and (is_supervisor or steps)
             else None,
             "other_units": deviation.other_units.select_related("principal"),
             "other_principals": deviation.other_principals.all(),
@@ -147,7 +139,7 @@ def detail(request, pk):
 
 @login_required
 def step(request, pk):
-    deviation, access = load(request, pk)
+    deviation = load(request, pk, gettext_lazy("Flytta avvikelse"))
     steps = ladder.next_steps(deviation, request.user)
     if request.method != "POST":
         return redirect(deviation)
@@ -160,7 +152,7 @@ def step(request, pk):
         except (ladder.LadderError, ValueError) as error:
             messages.error(request, str(error))
             return redirect(deviation)
-        raise PermissionDenied
+        refuse(request, deviation, 403)
     if form.is_valid():
         to_step = form.cleaned_data["to_step"]
         if to_step == Deviation.Step.FORUM:
@@ -174,9 +166,7 @@ def step(request, pk):
         except ladder.LadderError as error:
             form.add_error(None, str(error))
         else:
-            record_access(
-                request, deviation, reason=gettext_lazy("Flyttade avvikelse"), action="change"
-            )
+            record(request, deviation, reason=gettext_lazy("Flyttade avvikelse"), action=CHANGE)
             messages.success(request, _("Rapporten har gått vidare."))
             return redirect(deviation)
     return render(
@@ -190,7 +180,7 @@ def step(request, pk):
 def to_forum(request, pk):
     """Lift to the individforum: raise a linked case. The case, not the report, carries
     the child's identity."""
-    deviation, access = load(request, pk)
+    deviation = load(request, pk, gettext_lazy("Lyft avvikelse till individforum"))
     try:
         ladder.check_move(deviation, Deviation.Step.FORUM, request.user)
     except ladder.LadderError as error:
@@ -211,6 +201,10 @@ def to_forum(request, pk):
                 ) % {"ref": case.reference}
                 ladder.move(deviation, Deviation.Step.FORUM, request.user, note, forum_case=case)
         if case is not None:
+            record(
+                request, deviation, reason=gettext_lazy("Lyfte till individforum"), action=CHANGE
+            )
+            record(request, case, reason=gettext_lazy("Anmälde ärende"), action=CHANGE)
             messages.success(
                 request,
                 _("Ärendet %(ref)s är anmält till individforum och kopplat till rapporten.")
@@ -223,17 +217,19 @@ def to_forum(request, pk):
 # --- actions ----------------------------------------------------------------------------------
 @login_required
 def add_action(request, pk):
-    deviation, access = load(request, pk)
+    deviation = load(request, pk, gettext_lazy("Lägg till åtgärd"))
     if not deviation.is_open or not (
-        access.is_supervisor(deviation) or ladder.next_steps(deviation, request.user)
+        allowed(request.user, "deviations.supervise", deviation)
+        or ladder.next_steps(deviation, request.user)
     ):
-        raise PermissionDenied
+        refuse(request, deviation, 403)
     form = ActionForm(request.POST or None, deviation=deviation)
     if request.method == "POST" and form.is_valid():
         form.instance.deviation = deviation
         form.instance.step = deviation.step
         form.instance.created_by = request.user
         form.save()
+        record(request, deviation, reason=gettext_lazy("Lade till åtgärd"), action=CHANGE)
         messages.success(request, _("Åtgärden är sparad."))
         return redirect(deviation)
     return render(request, "deviations/action_form.html", {"form": form, "deviation": deviation})
@@ -242,13 +238,16 @@ def add_action(request, pk):
 @login_required
 def finish_action(request, pk):
     action = get_object_or_404(Action.objects.select_related("deviation"), pk=pk)
-    deviation, access = load(request, action.deviation_id)
+    deviation = load(request, action.deviation_id, gettext_lazy("Markera åtgärd som klar"))
     if request.method != "POST":
         return redirect(deviation)
-    if action.owner_id not in access.unit_ids and not access.is_supervisor(deviation):
-        raise PermissionDenied
+    if action.owner_id not in for_user(request.user).unit_ids and not allowed(
+        request.user, "deviations.supervise", deviation
+    ):
+        refuse(request, deviation, 403)
     action.status = Action.Status.DONE
     action.done_at = timezone.now()
     action.save(update_fields=["status", "done_at"])
+    record(request, deviation, reason=gettext_lazy("Markerade åtgärd som klar"), action=CHANGE)
     messages.success(request, _("Åtgärden är markerad som klar."))
     return redirect(deviation)

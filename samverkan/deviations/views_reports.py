@@ -14,10 +14,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import permission_required
-from samverkan.audit import record_access
 from samverkan.deviations import compilation, stats
 from samverkan.deviations.forms_reports import PeriodForm
+from samverkan.permissions import permission_required, record
 
 PERM = "deviations.secretariat"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +32,7 @@ def _query(period) -> str:
 
 
 def _log(request, what, period, action="view"):
-    record_access(
+    record(
         request,
         reason=format_lazy(
             "{what}, {start} – {end}",

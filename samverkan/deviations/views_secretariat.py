@@ -11,11 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import permission_required
-from samverkan.audit import record_access
 from samverkan.deviations.forms_secretariat import CategoryForm, InboxFilterForm, ReviewForm
 from samverkan.deviations.models import Category, Deviation
 from samverkan.pagination import paginate
+from samverkan.permissions import permission_required, record
 
 PERM = "deviations.secretariat"
 REVIEW_REASON = gettext_lazy("Sekretariatets granskning")
@@ -58,12 +57,12 @@ def review(request, pk):
     form = ReviewForm(request.POST or None, instance=deviation)
     if request.method == "POST" and form.is_valid():
         form.save()
-        record_access(request, deviation, reason=REVIEW_REASON, action="change")
+        record(request, deviation, reason=REVIEW_REASON, action="change")
         messages.success(
             request, _("Granskningen av %(ref)s är sparad.") % {"ref": deviation.reference}
         )
         return redirect("deviations:review", deviation.pk)
-    record_access(request, deviation, reason=REVIEW_REASON)
+    record(request, deviation, reason=REVIEW_REASON)
     return render(
         request,
         "deviations/review.html",
@@ -97,7 +96,7 @@ def category_form(request, pk=None):
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         category = form.save()
-        record_access(
+        record(
             request,
             category,
             reason=gettext_lazy("Sparade kategori för avvikelser"),

@@ -1,13 +1,10 @@
 """The case's documents: the calendar invitation, the protocol as PDF, correction copies."""
 
-import datetime
 
 from django.template.loader import render_to_string
 
 from samverkan import calendar
 from samverkan.forum.models import Protocol
-
-MEETING_LENGTH = datetime.timedelta(hours=1, minutes=30)
 
 
 def invitation_ics(request, case) -> bytes:
@@ -15,7 +12,7 @@ def invitation_ics(request, case) -> bytes:
     return calendar.invitation(
         uid=f"{case.reference}@{request.get_host()}",
         start=case.meeting_start(),
-        length=MEETING_LENGTH,
+        length=calendar.MEETING_LENGTH,
         summary=f"BUS individforum {case.reference}",
         location=case.meeting_place,
         description=(

@@ -4,7 +4,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.forms import FilterForm
+from samverkan.forms import (
+    DateField,
+    FilterForm,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+)
 from samverkan.forum.models import Attendee, Decision, ForumCase, PartyView, Protocol
 from samverkan.organisations.models import (
     Body,
@@ -51,24 +57,20 @@ def group_units(group):
 
 
 class RaiseCaseForm(forms.Form):
-    raised_by_unit = forms.ModelChoiceField(
-        label=_("Anmälande verksamhet"), queryset=Unit.objects.none()
-    )
-    local_group = forms.ModelChoiceField(
-        label=_("Lokal BUS-grupp"), queryset=LocalGroup.objects.none()
-    )
+    raised_by_unit = ModelChoiceField(label=_("Anmälande verksamhet"), queryset=Unit.objects.none())
+    local_group = ModelChoiceField(label=_("Lokal BUS-grupp"), queryset=LocalGroup.objects.none())
     personal_number = PersonalNumberField()
     first_name = forms.CharField(
         label=_("Barnets förnamn"),
         max_length=100,
         required=False,
-        help_text=_("Behövs bara om barnet inte redan finns i Samverkan."),
+        help_text=_("Behövs om din verksamhet inte har registrerat barnet tidigare."),
     )
     last_name = forms.CharField(label=_("Barnets efternamn"), max_length=100, required=False)
     protected_identity = forms.BooleanField(
         label=_("Barnet har skyddade personuppgifter"), required=False
     )
-    noticed_on = forms.DateField(
+    noticed_on = DateField(
         label=_("Datum då behovet uppmärksammades"),
         widget=DATE,
         help_text=_("Forumet ska sammanträda inom två veckor från detta datum."),
@@ -81,7 +83,7 @@ class RaiseCaseForm(forms.Form):
             "Skriv inte mer om barnet än vad forumet behöver."
         ),
     )
-    convener = forms.ModelChoiceField(
+    convener = ModelChoiceField(
         label=_("Sammankallande"),
         queryset=get_user_model().objects.none(),
         help_text=_("En enhetschef i gruppens arbetsgrupp."),
@@ -121,8 +123,8 @@ class RaiseCaseForm(forms.Form):
         return data
 
 
-class ConveneForm(forms.ModelForm):
-    invited_units = forms.ModelMultipleChoiceField(
+class ConveneForm(ModelForm):
+    invited_units = ModelMultipleChoiceField(
         label=_("Berörda verksamheter"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -132,7 +134,7 @@ class ConveneForm(forms.ModelForm):
         ),
     )
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = ForumCase
         fields = ["convener", "meeting_on", "meeting_time", "meeting_place"]
         widgets = {
@@ -167,7 +169,7 @@ class ConveneForm(forms.ModelForm):
 
 
 class CaseWorkerForm(forms.Form):
-    case_workers = forms.ModelMultipleChoiceField(
+    case_workers = ModelMultipleChoiceField(
         label=_("Handläggare som kallas"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -187,8 +189,8 @@ class CaseWorkerForm(forms.Form):
         )
 
 
-class ProtocolForm(forms.ModelForm):
-    class Meta:
+class ProtocolForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Protocol
         fields = ["background", "follow_up"]
         widgets = {
@@ -206,21 +208,21 @@ def party_unit_field(form, units):
     form.fields["unit"].label_from_instance = lambda unit: str(unit)
 
 
-class AttendeeForm(forms.ModelForm):
-    class Meta:
+class AttendeeForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Attendee
         fields = ["name", "function", "unit"]
 
 
-class PartyViewForm(forms.ModelForm):
-    class Meta:
+class PartyViewForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = PartyView
         fields = ["unit", "view"]
         widgets = {"view": forms.Textarea(attrs={"rows": 3})}
 
 
-class DecisionForm(forms.ModelForm):
-    class Meta:
+class DecisionForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Decision
         fields = ["text", "responsible_unit", "due_on"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_on": DATE}
@@ -308,7 +310,7 @@ class SteeringDecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("Styrgruppens beslut"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DATE)
+    decided_on = DateField(label=_("Beslutsdatum"), widget=DATE)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -331,7 +333,7 @@ class CaseFilterForm(FilterForm):
         ("grupp", _("Gruppens ärenden")),
     ]
     vy = forms.ChoiceField(label=_("Visa"), choices=VIEWS, required=False)
-    grupp = forms.ModelChoiceField(
+    grupp = ModelChoiceField(
         label=_("Grupp"), queryset=LocalGroup.objects.none(), required=False, to_field_name="slug"
     )
     status = forms.ChoiceField(
@@ -340,8 +342,8 @@ class CaseFilterForm(FilterForm):
         required=False,
     )
     forsenade = forms.BooleanField(label=_("Bara försenade"), required=False)
-    fran = forms.DateField(label=_("Anmälda från och med"), required=False, widget=DATE)
-    till = forms.DateField(label=_("Anmälda till och med"), required=False, widget=DATE)
+    fran = DateField(label=_("Anmälda från och med"), required=False, widget=DATE)
+    till = DateField(label=_("Anmälda till och med"), required=False, widget=DATE)
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

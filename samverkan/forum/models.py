@@ -139,6 +139,18 @@ class ForumCase(models.Model):
     def audit_label(self) -> str:
         return self.reference
 
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    # For a consent for this case: whose information it opens, and whom it may name.
+    @property
+    def sharing_owner(self):
+        return self.raised_by_unit
+
+    def party_unit_ids(self) -> set[int]:
+        return {self.raised_by_unit_id, *self.invitees.values_list("unit_id", flat=True)}
+
     @classmethod
     def next_reference(cls, year: int) -> str:
         return next_reference(cls, "IF", year)
@@ -267,6 +279,10 @@ class Protocol(models.Model):
     @property
     def audit_label(self) -> str:
         return f"{self.case.reference} protokoll v{self.version}"
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.case.child_id
 
     @property
     def is_locked(self) -> bool:

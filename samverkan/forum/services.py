@@ -1,9 +1,8 @@
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from samverkan.forum.models import ForumCase, StatusChange
-from samverkan.people.models import find_or_register, involve
-from samverkan.people.visibility import current_units
+from samverkan.organisations.standing import current_units
+from samverkan.people.models import NAME_NEEDED, find_or_register, involve
 
 
 def raise_case(form, user, **fields) -> ForumCase | None:
@@ -20,9 +19,7 @@ def raise_case(form, user, **fields) -> ForumCase | None:
             protected=data["protected_identity"],
         )
         if child is None:
-            form.add_error(
-                "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
-            )
+            form.add_error("first_name", NAME_NEEDED)
             return None
         case = ForumCase.objects.create(
             local_group=data["local_group"],

@@ -1,17 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import permission_required
-from samverkan.audit import record_access, record_access_many
 from samverkan.consent.models import Consent
 from samverkan.forum import documents, services
 from samverkan.forum.access import CaseAccess
@@ -29,24 +25,28 @@ from samverkan.forum.forms import (
 )
 from samverkan.forum.models import ForumCase, Invitee, Protocol, StatusChange
 from samverkan.organisations.models import LocalGroup, Membership, Unit, UnitMembership
+from samverkan.organisations.standing import current_units
 from samverkan.pagination import paginate
 from samverkan.people.models import involve
-from samverkan.people.visibility import current_units
+from samverkan.permissions import (
+    Action,
+    access,
+    allowed,
+    load,
+    permission_required,
+    record,
+    record_many,
+    refuse,
+)
 
 CASE_RELATED = ("child__owning_unit", "raised_by_unit__principal", "local_group", "convener")
+CASES = ForumCase.objects.select_related(*CASE_RELATED)
 
 
-def load_case(request, reference, *checks):
-    """The case and the user's access to it; 404 unless the user may see it exists, 403
-    if one of ``checks`` (CaseAccess method names) fails."""
-    case = get_object_or_404(ForumCase.objects.select_related(*CASE_RELATED), reference=reference)
-    access = CaseAccess(request.user, [case])
-    if not access.may_view(case):
-        raise Http404
-    for check in checks:
-        if not getattr(access, check)(case):
-            raise PermissionDenied
-    return case, access
+def load_case(request, reference, perm, reason, action=Action.VIEW):
+    """The case, through the door: 404 unless the user may know it exists, 403 if ``perm``
+    fails; logged either way."""
+    return load(request, CASES, perm, reason=reason, action=action, reference=reference)
 
 
 def change_status(case, status, user, note=""):
@@ -92,21 +92,27 @@ def case_list(request):
     if data.get("till"):
         cases = cases.filter(raised_on__lte=data["till"])
     page = paginate(request, cases)
-    access = CaseAccess(request.user, page.object_list, units=units)
+    access(request.user, CaseAccess).prefetch(page.object_list)
+    user = request.user
     rows = [
         {
             "case": case,
-            "identity": access.shows_identity(case),
-            "content": access.may_view_content(case),
+            "identity": allowed(user, "forum.view_case_identity", case),
+            "content": allowed(user, "forum.view_case_content", case),
         }
         for case in page.object_list
-        if access.may_view(case)
+        if allowed(user, "forum.view_case", case)
     ]
-    # A list that shows children's names is a view of each of them.
-    record_access_many(
+    # A list is a view of every case it shows (each entry names the child).
+    record_many(
         request,
-        [row["case"].child for row in rows if row["identity"]],
+        [row["case"] for row in rows if row["content"]],
         reason=gettext_lazy("Listade individforumärenden"),
+    )
+    record_many(
+        request,
+        [row["case"] for row in rows if not row["content"]],
+        reason=gettext_lazy("Listade individforumärenden (utan innehåll)"),
     )
     return render(
         request,
@@ -124,7 +130,7 @@ def raise_case(request):
         case = services.raise_case(form, request.user)
         if case is None:
             return render(request, "forum/raise_case.html", {"form": form})
-        record_access(request, case, reason=gettext_lazy("Anmälde ärende"), action="change")
+        record(request, case, reason=gettext_lazy("Anmälde ärende"), action=Action.CHANGE)
         messages.success(
             request,
             _("Ärendet %(ref)s är anmält. Forumet ska sammanträda senast %(date)s.")
@@ -135,39 +141,54 @@ def raise_case(request):
 
 
 # --- the case ---------------------------------------------------------------------------------
+def _detail_reason(request):
+    def reason(case):
+        if allowed(request.user, "forum.view_case_content", case):
+            return gettext_lazy("Visade ärendet")
+        return gettext_lazy("Visade ärendets tid och plats (utan innehåll)")
+
+    return reason
+
+
 @login_required
 def case_detail(request, reference):
-    case, access = load_case(request, reference)
-    content = access.may_view_content(case)
+    case = load_case(request, reference, "forum.view_case", _detail_reason(request))
+    user = request.user
+    content = allowed(user, "forum.view_case_content", case)
+    context = {
+        "case": case,
+        "content": content,
+        "identity": allowed(user, "forum.view_case_identity", case),
+        "question": allowed(user, "forum.view_question", case),
+        "may_manage": allowed(user, "forum.manage_case", case),
+        "may_sign": allowed(user, "forum.sign_protocol", case),
+        "may_decide": allowed(user, "forum.decide_case", case)
+        and case.status == ForumCase.Status.LIFTED,
+        "may_add_consent": allowed(user, "consent.add_consent", case),
+        "today": timezone.localdate(),
+    }
     if content:
-        record_access(request, case, reason=gettext_lazy("Visade ärendet"))
-        record_access(
-            request, case.child, reason=format_lazy("{} {}", gettext_lazy("Visade ärendet"), case)
-        )
-    return render(
-        request,
-        "forum/case_detail.html",
-        {
-            "case": case,
-            "content": content,
-            "identity": access.shows_identity(case),
-            "may_manage": access.may_manage(case),
-            "may_sign": access.may_sign(case),
-            "may_decide": access.may_decide(case) and case.status == ForumCase.Status.LIFTED,
-            "invitees": case.invitees.select_related("unit__principal", "person"),
-            "protocols": case.protocols.select_related("signed_by") if content else [],
-            "history": case.history.select_related("by"),
-            "consents": (
-                Consent.objects.for_purpose(case).prefetch_related("units") if content else []
+        invitees = list(case.invitees.select_related("unit__principal", "person"))
+        parties = {invitee.unit for invitee in invitees}
+        if case.convener_id:
+            parties.update(current_units(case.convener))
+        context.update(
+            invitees=invitees,
+            lacking_consent=sorted(
+                access(user, CaseAccess).lacks_consent(case, parties), key=lambda u: u.name
             ),
-            "today": timezone.localdate(),
-        },
-    )
+            protocols=case.protocols.select_related("signed_by"),
+            history=case.history.select_related("by"),
+            consents=Consent.objects.for_purpose(case)
+            .select_related("recorded_by_unit__principal")
+            .prefetch_related("units__principal"),
+        )
+    return render(request, "forum/case_detail.html", context)
 
 
 @login_required
 def convene(request, reference):
-    case, access = load_case(request, reference, "may_manage")
+    case = load_case(request, reference, "forum.manage_case", gettext_lazy("Sammankalla forum"))
     if not case.is_open:
         messages.info(request, _("Ärendet är avslutat och kan inte längre sammankallas."))
         return redirect(case)
@@ -184,7 +205,7 @@ def convene(request, reference):
                 involve(case.child, unit, f"Sammankallande, individforum {case.reference}")
             if case.status == ForumCase.Status.RAISED:
                 change_status(case, ForumCase.Status.CONVENED, request.user, _("Möte bokat"))
-        record_access(request, case, reason=gettext_lazy("Sammankallade forum"), action="change")
+        record(request, case, reason=gettext_lazy("Sammankallade forum"), action=Action.CHANGE)
         messages.success(
             request, _("Mötet är bokat. Ladda ner kallelsen och skicka den till de kallade.")
         )
@@ -207,7 +228,7 @@ def invite_managers(case, unit):
 
 @login_required
 def case_workers(request, reference):
-    case, access = load_case(request, reference, "may_manage")
+    case = load_case(request, reference, "forum.manage_case", gettext_lazy("Kalla handläggare"))
     form = CaseWorkerForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["case_workers"]
@@ -219,6 +240,7 @@ def case_workers(request, reference):
                 Invitee.objects.get_or_create(
                     case=case, unit=unit, person=person, defaults={"role": Invitee.Role.CASE_WORKER}
                 )
+        record(request, case, reason=gettext_lazy("Kallade handläggare"), action=Action.CHANGE)
         messages.success(request, _("De kallade handläggarna är sparade."))
         return redirect(case)
     return render(request, "forum/case_workers.html", {"form": form, "case": case})
@@ -226,9 +248,15 @@ def case_workers(request, reference):
 
 @login_required
 def invitation(request, reference):
-    case, access = load_case(request, reference)
+    case = load_case(
+        request,
+        reference,
+        "forum.view_case",
+        gettext_lazy("Hämtade kallelse (.ics, utan barnets identitet)"),
+        Action.EXPORT,
+    )
     if case.meeting_on is None:
-        raise Http404
+        refuse(request, case, 404)
     response = HttpResponse(documents.invitation_ics(request, case), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}.ics"'
     return response
@@ -237,7 +265,7 @@ def invitation(request, reference):
 # --- the protocol -----------------------------------------------------------------------------
 @login_required
 def protocol_edit(request, reference):
-    case, access = load_case(request, reference, "may_manage", "may_view_content")
+    case = load_case(request, reference, "forum.write_protocol", gettext_lazy("Skriv protokoll"))
     protocol = case.protocols.order_by("-version").first()
     if protocol is None:
         if case.meeting_on is None:
@@ -262,7 +290,7 @@ def protocol_edit(request, reference):
             for formset in formsets.values():
                 formset.instance = protocol
                 formset.save()
-        record_access(request, protocol, reason=gettext_lazy("Skrev protokoll"), action="change")
+        record(request, protocol, reason=gettext_lazy("Skrev protokoll"), action=Action.CHANGE)
         messages.success(request, _("Protokollet är sparat som utkast."))
         return redirect("forum:protocol", case.reference, protocol.version)
     return render(
@@ -272,13 +300,25 @@ def protocol_edit(request, reference):
     )
 
 
+PROTOCOLS = Protocol.objects.select_related(
+    *(f"case__{name}" for name in CASE_RELATED), "signed_by"
+)
+
+
+def load_protocol(request, reference, version, reason, perm="forum.view_protocol", **kwargs):
+    return load(
+        request, PROTOCOLS, perm, reason=reason, case__reference=reference, version=version,
+        **kwargs,
+    )  # fmt: skip
+
+
 @login_required
 def protocol_detail(request, reference, version):
-    case, access = load_case(request, reference, "may_view_content")
-    protocol = get_object_or_404(case.protocols.select_related("signed_by"), version=version)
-    record_access(request, protocol, reason=gettext_lazy("Läste protokoll"))
+    protocol = load_protocol(request, reference, version, gettext_lazy("Läste protokoll"))
+    case = protocol.case
+    may_manage = allowed(request.user, "forum.manage_case", case)
     sign_form = None
-    if not protocol.is_locked and access.may_manage(case):
+    if not protocol.is_locked and may_manage:
         sign_form = SignForm(case=case, user=request.user)
     return render(
         request,
@@ -286,9 +326,9 @@ def protocol_detail(request, reference, version):
         {
             "case": case,
             "protocol": protocol,
-            "identity": access.shows_identity(case),
+            "identity": allowed(request.user, "forum.view_case_identity", case),
             "sign_form": sign_form,
-            "may_manage": access.may_manage(case),
+            "may_manage": may_manage,
             "correction_form": CorrectionForm() if protocol.is_locked else None,
             "is_latest": not case.protocols.filter(version__gt=protocol.version).exists(),
             **documents.protocol_parts(protocol),
@@ -298,7 +338,7 @@ def protocol_detail(request, reference, version):
 
 @login_required
 def protocol_sign(request, reference, version):
-    case, access = load_case(request, reference, "may_manage", "may_view_content")
+    case = load_case(request, reference, "forum.write_protocol", gettext_lazy("Justera protokoll"))
     protocol = get_object_or_404(case.protocols, version=version)
     if request.method != "POST" or protocol.is_locked:
         return redirect("forum:protocol", case.reference, protocol.version)
@@ -310,9 +350,7 @@ def protocol_sign(request, reference, version):
                 locked.signed_by = request.user
                 locked.signed_at = timezone.now()
                 locked.save(update_fields=["signed_by", "signed_at"])
-        record_access(
-            request, protocol, reason=gettext_lazy("Justerade protokoll"), action="change"
-        )
+        record(request, protocol, reason=gettext_lazy("Justerade protokoll"), action=Action.CHANGE)
         messages.success(request, _("Protokollet är justerat och låst."))
         return redirect("forum:protocol", case.reference, protocol.version)
     return render(
@@ -321,7 +359,7 @@ def protocol_sign(request, reference, version):
         {
             "case": case,
             "protocol": protocol,
-            "identity": access.shows_identity(case),
+            "identity": allowed(request.user, "forum.view_case_identity", case),
             "sign_form": form,
             "may_manage": True,
             "is_latest": True,
@@ -334,7 +372,7 @@ def protocol_sign(request, reference, version):
 @login_required
 def protocol_correct(request, reference, version):
     """Start a new draft version from a signed one; the signed one is kept as it was."""
-    case, access = load_case(request, reference, "may_manage", "may_view_content")
+    case = load_case(request, reference, "forum.write_protocol", gettext_lazy("Rätta protokoll"))
     protocol = get_object_or_404(case.protocols, version=version, signed_at__isnull=False)
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -345,6 +383,7 @@ def protocol_correct(request, reference, version):
             draft = documents.copy_protocol(
                 protocol, request.user, form.cleaned_data["correction_note"]
             )
+        record(request, draft, reason=gettext_lazy("Rättade protokoll"), action=Action.CHANGE)
         messages.success(request, _("Version %(n)s är skapad som utkast.") % {"n": draft.version})
         return redirect("forum:protocol_edit", case.reference)
     return redirect("forum:protocol", case.reference, protocol.version)
@@ -352,12 +391,13 @@ def protocol_correct(request, reference, version):
 
 @login_required
 def protocol_pdf(request, reference, version):
-    case, access = load_case(request, reference, "may_view_content")
-    protocol = get_object_or_404(case.protocols.select_related("signed_by"), version=version)
-    record_access(
-        request, protocol, reason=gettext_lazy("Hämtade protokoll som PDF"), action="export"
-    )
-    pdf = documents.protocol_pdf(request, protocol, identity=access.shows_identity(case))
+    protocol = load_protocol(
+        request, reference, version, gettext_lazy("Hämtade protokoll som PDF"),
+        action=Action.EXPORT,
+    )  # fmt: skip
+    case = protocol.case
+    identity = allowed(request.user, "forum.view_case_identity", case)
+    pdf = documents.protocol_pdf(request, protocol, identity=identity)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{case.reference}-protokoll-v{protocol.version}.pdf"'
@@ -368,7 +408,7 @@ def protocol_pdf(request, reference, version):
 # --- outcome ----------------------------------------------------------------------------------
 @login_required
 def outcome(request, reference):
-    case, access = load_case(request, reference, "may_sign")
+    case = load_case(request, reference, "forum.sign_protocol", gettext_lazy("Registrera utfall"))
     if not case.is_open:
         messages.info(request, _("Utfallet är redan registrerat."))
         return redirect(case)
@@ -383,7 +423,7 @@ def outcome(request, reference):
                 )
             else:
                 change_status(case, ForumCase.Status.RESOLVED, request.user, _("Löst i forum"))
-        record_access(request, case, reason=gettext_lazy("Registrerade utfall"), action="change")
+        record(request, case, reason=gettext_lazy("Registrerade utfall"), action=Action.CHANGE)
         messages.success(request, _("Utfallet är registrerat."))
         return redirect(case)
     return render(request, "forum/outcome.html", {"form": form, "case": case})
@@ -391,7 +431,9 @@ def outcome(request, reference):
 
 @login_required
 def steering_decision(request, reference):
-    case, access = load_case(request, reference, "may_decide")
+    case = load_case(
+        request, reference, "forum.decide_case", gettext_lazy("Registrera styrgruppens beslut")
+    )
     if case.status != ForumCase.Status.LIFTED:
         messages.error(request, _("Bara ärenden som lyfts till styrgruppen kan avgöras där."))
         return redirect(case)
@@ -405,8 +447,11 @@ def steering_decision(request, reference):
                 update_fields=["steering_decision", "steering_decided_on", "steering_decided_by"]
             )
             change_status(case, ForumCase.Status.DECIDED, request.user, _("Styrgruppen beslutade"))
-        record_access(
-            request, case, reason=gettext_lazy("Registrerade styrgruppsbeslut"), action="change"
+        record(
+            request,
+            case,
+            reason=gettext_lazy("Registrerade styrgruppsbeslut"),
+            action=Action.CHANGE,
         )
         messages.success(request, _("Styrgruppens beslut är registrerat."))
         return redirect(case)

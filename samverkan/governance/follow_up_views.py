@@ -19,12 +19,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import allowed, permission_required
-from samverkan.audit import record_access
+from samverkan import permissions
 from samverkan.governance import indicators, reports
 from samverkan.governance.forms_follow_up import NarrativeForm, YearForm, default_year, valid_year
 from samverkan.governance.models import YearlyFollowUp
 from samverkan.organisations.models import LocalGroup, Membership
+from samverkan.permissions import allowed, permission_required
 
 VIEW = "governance.view_follow_up"
 APPROVE = "governance.approve_follow_up"
@@ -172,13 +172,13 @@ def _save(request, group, year, record):
     except _AlreadyApproved:
         return _refused(request, group, year)
     if not approve:
-        record_access(
+        permissions.record(
             request, saved, reason=gettext_lazy("Sparade uppföljningens analys"), action="change"
         )
         messages.success(request, _("Analysen är sparad. Den är inte godkänd än."))
         return redirect("governance:follow_up", group.slug, year)
     what = gettext_lazy("Godkände årlig uppföljning")
-    record_access(
+    permissions.record(
         request, saved, reason=format_lazy("{what} {year}", what=what, year=year), action="change"
     )
     messages.success(
@@ -220,7 +220,9 @@ def _refused(request, group, year):
 
 # --- the county ------------------------------------------------------------------------------
 def _log(request, what, year, action="view"):
-    record_access(request, reason=format_lazy("{what} {year}", what=what, year=year), action=action)
+    permissions.record(
+        request, reason=format_lazy("{what} {year}", what=what, year=year), action=action
+    )
 
 
 @permission_required(COUNTY)

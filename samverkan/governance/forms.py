@@ -2,18 +2,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.deviations.forms import NoIdentityMixin
+from samverkan.forms import ModelForm
 from samverkan.governance.models import ActionItem, Decision, Meeting
+from samverkan.identity import NoIdentityMixin
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class MeetingForm(NoIdentityMixin, forms.ModelForm):
+class MeetingForm(NoIdentityMixin, ModelForm):
     """Minutes of a body's meeting carry no child's identity: the same check as deviations."""
 
     identity_fields = ["agenda", "attendees", "minutes"]
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Meeting
         fields = ["held_on", "time", "place", "agenda", "attendees", "minutes"]
         widgets = {
@@ -37,19 +38,19 @@ class MeetingForm(NoIdentityMixin, forms.ModelForm):
         return data
 
 
-class DecisionForm(NoIdentityMixin, forms.ModelForm):
+class DecisionForm(NoIdentityMixin, ModelForm):
     identity_fields = ["text"]
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Decision
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class ActionItemForm(NoIdentityMixin, forms.ModelForm):
+class ActionItemForm(NoIdentityMixin, ModelForm):
     identity_fields = ["text", "owner"]
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = ActionItem
         fields = ["text", "owner", "due_on"]
         widgets = {"due_on": DATE}

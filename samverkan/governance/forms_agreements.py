@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.decorators import allowed
-from samverkan.deviations.forms import NoIdentityMixin
-from samverkan.forms import FilterForm
+from samverkan.forms import FilterForm, ModelForm
 from samverkan.governance.forms import DATE
 from samverkan.governance.models import Agreement, AgreementRevision, Document, Signatory
+from samverkan.identity import NoIdentityMixin
 from samverkan.organisations.models import Body, LocalGroup, Membership
+from samverkan.permissions import allowed
 
 MANAGE_AGREEMENTS = "governance.manage_agreements"
 
@@ -29,10 +29,10 @@ def manageable_groups(user):
     return LocalGroup.objects.filter(bodies__memberships__in=seats).distinct()
 
 
-class AgreementForm(NoIdentityMixin, forms.ModelForm):
+class AgreementForm(NoIdentityMixin, ModelForm):
     identity_fields = ["summary"]
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Agreement
         fields = [
             "kind",
@@ -91,8 +91,8 @@ class AgreementForm(NoIdentityMixin, forms.ModelForm):
         return data
 
 
-class SignatoryForm(forms.ModelForm):
-    class Meta:
+class SignatoryForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Signatory
         fields = ["function", "name", "principal"]
         help_texts = {"function": _("Till exempel Stadsdelsdirektör, Rinkeby-Kista.")}
@@ -125,12 +125,12 @@ def signatory_formset(data, agreement):
     return formset_class(data, instance=agreement, prefix="undertecknare")
 
 
-class RevisionForm(NoIdentityMixin, forms.ModelForm):
+class RevisionForm(NoIdentityMixin, ModelForm):
     """The model refuses a revision dated before the agreement was signed."""
 
     identity_fields = ["note"]
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = AgreementRevision
         fields = ["revised_on", "note"]
         widgets = {"revised_on": DATE}
@@ -155,7 +155,7 @@ class UserByEmailField(forms.EmailField):
         return user
 
 
-class DocumentForm(NoIdentityMixin, forms.ModelForm):
+class DocumentForm(NoIdentityMixin, ModelForm):
     identity_fields = ["summary"]
 
     editor = UserByEmailField(
@@ -165,7 +165,7 @@ class DocumentForm(NoIdentityMixin, forms.ModelForm):
         label=_("Faktagranskare"), required=False, help_text=_("E-postadress.")
     )
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Document
         fields = [
             "title",

@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.deviations.forms import NoIdentityMixin
+from samverkan.forms import ModelForm
 from samverkan.governance.models import YearlyFollowUp
+from samverkan.identity import NoIdentityMixin
 
 FIRST_YEAR = 2000
 YEARS_TO_CHOOSE = 10
@@ -19,12 +20,12 @@ def valid_year(year: int) -> bool:
     return FIRST_YEAR <= year <= timezone.localdate().year
 
 
-class NarrativeForm(NoIdentityMixin, forms.ModelForm):
+class NarrativeForm(NoIdentityMixin, ModelForm):
     """The steering group's analysis: about the group's work, never a child's identity."""
 
     identity_fields = ["narrative"]
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = YearlyFollowUp
         fields = ["narrative"]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 10})}

@@ -7,7 +7,6 @@ with the indicators frozen at its approval, any other with the numbers as they a
 """
 
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,11 +17,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.deviations import charts
-from samverkan.deviations.compilation import _append, _table_sheet  # the same sheet layout
+from samverkan import charts
 from samverkan.deviations.stats import Row
 from samverkan.governance import indicators
 from samverkan.governance.models import YearlyFollowUp
+from samverkan.spreadsheets import append_row, table_sheet, workbook_bytes
 
 COUNT, DAYS, SHARE = "count", "days", "share"
 DASH = "–"
@@ -513,9 +512,9 @@ def county_xlsx(report: County) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Sammanfattning")
-    _append(summary, [county_title(report.year)])
+    append_row(summary, [county_title(report.year)])
     summary["A1"].font = Font(bold=True, size=13)
-    _append(
+    append_row(
         summary,
         [
             _(
@@ -524,13 +523,13 @@ def county_xlsx(report: County) -> bytes:
             )
         ],
     )
-    _append(summary, [])
-    _append(summary, [_("Hela länet"), str(report.year), str(report.previous_year)], bold=True)
+    append_row(summary, [])
+    append_row(summary, [_("Hela länet"), str(report.year), str(report.previous_year)], bold=True)
     for section in report.summary:
-        _append(summary, [section["title"]], bold=True)
+        append_row(summary, [section["title"]], bold=True)
         for line in section["lines"]:
             kind = line.indicator.kind
-            _append(
+            append_row(
                 summary,
                 [line.label, sheet_value(line.current, kind), sheet_value(line.previous, kind)],
             )
@@ -538,7 +537,7 @@ def county_xlsx(report: County) -> bytes:
     summary.column_dimensions["B"].width = 12
     summary.column_dimensions["C"].width = 12
 
-    _table_sheet(
+    table_sheet(
         workbook,
         _("Godkännanden"),
         [_("Lokal grupp"), _("Godkänd %(year)s") % {"year": report.year},
@@ -568,13 +567,11 @@ def county_xlsx(report: County) -> bytes:
             f"{heading} (%)" if kind == SHARE else heading
             for heading, kind in zip(panel.columns, panel.kinds, strict=True)
         ]
-        _table_sheet(
+        table_sheet(
             workbook, panel.sheet, [panel.heading, *headings], rows, [40] + [16] * len(headings)
         )
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _approval_date(record) -> datetime.date | None:

@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan import calendar
-from samverkan.accounts.decorators import allowed, permission_required
-from samverkan.audit import record_access
 from samverkan.governance import cadence
 from samverkan.governance.forms import ActionItemForm, DecisionForm, MeetingForm
 from samverkan.governance.models import ConvenerRotation, Meeting
 from samverkan.organisations.models import Body
 from samverkan.pagination import paginate
+from samverkan.permissions import allowed, permission_required, record
 
 
 @permission_required("organisations.view_directory")
@@ -73,7 +72,7 @@ def meeting_form(request, body_pk=None, pk=None):
         if form.cleaned_data["minutes"] and not form.instance.minutes_recorded_at:
             form.instance.minutes_recorded_at = timezone.now()
         meeting = form.save()
-        record_access(request, meeting, reason=gettext_lazy("Sparade möte"), action="change")
+        record(request, meeting, reason=gettext_lazy("Sparade möte"), action="change")
         messages.success(request, _("Mötet är sparat."))
         return redirect(meeting)
     return render(

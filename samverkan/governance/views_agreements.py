@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import allowed, permission_required
-from samverkan.audit import record_access
 from samverkan.governance.forms_agreements import (
     AgreementForm,
     DocumentFilterForm,
@@ -29,6 +27,7 @@ from samverkan.governance.forms_agreements import (
 from samverkan.governance.library import due_for_review
 from samverkan.governance.models import Agreement, AgreementRevision, Document
 from samverkan.pagination import paginate
+from samverkan.permissions import allowed, permission_required, record
 
 READ = "organisations.view_directory"
 MANAGE_AGREEMENTS = "governance.manage_agreements"
@@ -108,7 +107,7 @@ def agreement_form(request, pk=None):
             agreement = form.save()
             formset.instance = agreement
             formset.save()
-        record_access(
+        record(
             request, agreement, reason=gettext_lazy("Sparade överenskommelse"), action="change"
         )
         messages.success(request, _("Överenskommelsen är sparad."))
@@ -130,7 +129,7 @@ def revision_add(request, pk):
     form = RevisionForm(request.POST or None, instance=AgreementRevision(agreement=agreement))
     if request.method == "POST" and form.is_valid():
         revision = form.save()
-        record_access(
+        record(
             request, revision, reason=gettext_lazy("Registrerade revidering"), action="change"
         )
         messages.success(request, _("Revideringen är sparad."))
@@ -174,7 +173,7 @@ def document_form(request, pk=None):
     form = DocumentForm(request.POST or None, instance=document, user=request.user)
     if request.method == "POST" and form.is_valid():
         document = form.save()
-        record_access(request, document, reason=gettext_lazy("Sparade dokument"), action="change")
+        record(request, document, reason=gettext_lazy("Sparade dokument"), action="change")
         messages.success(request, _("Dokumentet är sparat."))
         return redirect("governance:documents")
     return render(

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.forms import FilterForm
+from samverkan.forms import FilterForm, ModelForm
 from samverkan.organisations.models import Principal, Unit
 
 
-class PrincipalForm(forms.ModelForm):
-    class Meta:
+class PrincipalForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Principal
         fields = ["name", "kind", "organisation_number"]
 

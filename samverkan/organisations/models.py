@@ -138,6 +138,13 @@ class Unit(models.Model):
         return reverse("organisations:unit", args=[self.pk])
 
 
+# Said wherever someone tries to change their own roles, seats or memberships: in the admin
+# and, as a backstop for every path, by the role-change signals in ``accounts/signals.py``.
+SELF_CHANGE_REFUSED = _(
+    "Du kan inte ändra dina egna roller, platser eller anställningar. Be en annan administratör."
+)
+
+
 class UnitMembershipQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()

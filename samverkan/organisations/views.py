@@ -6,8 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import allowed, permission_required
-from samverkan.audit import record_access
 from samverkan.organisations.forms import PrincipalForm, UnitFilterForm
 from samverkan.organisations.models import (
     Body,
@@ -17,6 +15,7 @@ from samverkan.organisations.models import (
     Unit,
 )
 from samverkan.pagination import paginate
+from samverkan.permissions import allowed, permission_required, record
 
 ROLE_ORDER = {role: i for i, role in enumerate(Membership.Role.values)}
 BODY_ORDER = {kind: i for i, kind in enumerate(Body.Kind.values)}
@@ -79,7 +78,6 @@ def body_detail(request, pk):
             "body": body,
             "members": members,
             "past_members": past,
-            "may_change": allowed(request.user, "organisations.change_body", body),
         },
     )
 
@@ -105,7 +103,7 @@ def unit_detail(request, pk):
         staff = (
             unit.memberships.current().select_related("user").order_by("role", "user__last_name")
         )
-        record_access(request, unit, reason=gettext_lazy("Visade verksamhetens personal"))
+        record(request, unit, reason=gettext_lazy("Visade verksamhetens personal"))
     return render(
         request,
         "organisations/unit_detail.html",
@@ -137,7 +135,7 @@ def principal_form(request, pk=None):
     form = PrincipalForm(request.POST or None, instance=principal)
     if request.method == "POST" and form.is_valid():
         principal = form.save()
-        record_access(request, principal, reason=gettext_lazy("Sparade huvudman"), action="change")
+        record(request, principal, reason=gettext_lazy("Sparade huvudman"), action="change")
         messages.success(request, _("Huvudmannen %(name)s är sparad.") % {"name": principal.name})
         return redirect(principal)
     return render(

@@ -1,8 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.forms import FilterForm
-from samverkan.people.models import Child, normalise_personal_number, validate_personal_number
+from samverkan.forms import FilterForm, ModelForm
+from samverkan.people.models import (
+    Child,
+    Guardian,
+    normalise_personal_number,
+    validate_personal_number,
+)
 
 
 class PersonalNumberField(forms.CharField):
@@ -28,9 +33,15 @@ class ChildSearchForm(FilterForm):
     personal_number = PersonalNumberField()
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(ModelForm):
     personal_number = PersonalNumberField()
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Child
         fields = ["personal_number", "first_name", "last_name", "address", "protected_identity"]
+
+
+class GuardianForm(ModelForm):
+    class Meta(ModelForm.Meta):
+        model = Guardian
+        fields = ["name", "phone", "email", "address"]

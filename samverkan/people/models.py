@@ -1,10 +1,17 @@
 """Children and their guardians: the personal data every BUS process is about.
 
-Who may see a child is decided in ``samverkan.people.visibility``; every view of a child is
-written to the access log.
+A child record belongs to the unit that registered it (``owning_unit``): each unit keeps
+the identity it typed itself. Typing a personnummer that another unit has registered never
+reaches that unit's record: ``find_or_register`` looks only among the unit's own records,
+so nothing a user types widens what they see. Records of the same child held by different
+units are linked only by the number, which the log reviewer uses for a child's log extract.
+
+Who may see a record is decided by the rules in ``accounts/rules.py`` (backed by
+``samverkan.consent.access``); views reach a record only through ``permissions.load``.
 """
 
 import contextlib
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,7 +49,7 @@ class Child(models.Model):
     personal_number = models.CharField(
         _("personnummer eller samordningsnummer"),
         max_length=13,
-        unique=True,
+        db_index=True,
         validators=[validate_personal_number],
         help_text=_("Tolv siffror: ÅÅÅÅMMDD-NNNN. Samordningsnummer har dagen plus 60."),
     )
@@ -73,6 +80,11 @@ class Child(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("barn")
         verbose_name_plural = pgettext_lazy("plural", "barn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_number", "owning_unit"], name="child_number_per_unit"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -93,8 +105,30 @@ class Child(models.Model):
         return f"Barn {self.pk}"
 
     @property
+    def audit_child_id(self) -> int:
+        return self.pk
+
+    @property
     def is_coordination_number(self) -> bool:
         return int(self.personal_number[6:8]) > 60
+
+    def birth_date(self) -> datetime.date:
+        """From the number; a samordningsnummer has 60 added to the day."""
+        day = int(self.personal_number[6:8])
+        day = day - 60 if day > 60 else day
+        return datetime.date(int(self.personal_number[:4]), int(self.personal_number[4:6]), day)
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date()
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    # What a consent for the whole record opens, and who may be named in one.
+    @property
+    def sharing_owner(self):
+        return self.owning_unit
+
+    def party_unit_ids(self) -> set[int]:
+        return {self.owning_unit_id, *self.involvements.values_list("unit_id", flat=True)}
 
 
 class Guardian(models.Model):
@@ -114,10 +148,19 @@ class Guardian(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_label(self) -> str:
+        return f"Vårdnadshavare {self.pk}"  # never the name
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
 
 class Involvement(models.Model):
-    """A unit takes part in the child's matters (a forum case, a plan): the ground on which
-    its staff may see the child at all. Other apps add these through ``involve()``."""
+    """A unit takes part in matters on this record (a forum case, a plan). Not a ground for
+    seeing anything: it lists the units a consent for the whole record may name. Other apps
+    add these through ``involve()``."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
     unit = models.ForeignKey(
@@ -150,10 +193,19 @@ def full_clean_number(value: str) -> str:
     return normalise_personal_number(value)
 
 
+NAME_NEEDED = _(
+    "Ange barnets för- och efternamn. Din verksamhet har inte registrerat barnet tidigare; "
+    "varje verksamhet registrerar barnet med de uppgifter den själv har."
+)
+
+
 def find_or_register(personal_number, *, first_name, last_name, unit, user, protected=False):
-    """The child with this number, or a new record owned by ``unit``; None when the child
-    is new and a name is missing (the caller tells the user)."""
-    child = Child.objects.filter(personal_number=personal_number).first()
+    """``unit``'s own record of the child with this number, or a new one owned by ``unit``;
+    None when the unit has no record yet and a name is missing (the caller tells the user).
+
+    Only the unit's own records are looked at: a number another unit registered reveals
+    nothing, not even that it is registered."""
+    child = Child.objects.filter(personal_number=personal_number, owning_unit=unit).first()
     if child is not None:
         return child
     if not first_name or not last_name:

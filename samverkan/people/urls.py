@@ -7,4 +7,5 @@ app_name = "people"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.child_detail, name="child"),
+    path("<int:pk>/vardnadshavare/ny/", views.guardian_add, name="guardian_add"),
 ]

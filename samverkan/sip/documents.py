@@ -3,7 +3,6 @@
 from django.template.loader import render_to_string
 
 from samverkan import calendar
-from samverkan.forum.documents import MEETING_LENGTH
 
 
 def invitation_ics(request, plan) -> bytes:
@@ -11,7 +10,7 @@ def invitation_ics(request, plan) -> bytes:
     return calendar.invitation(
         uid=f"{plan.reference}@{request.get_host()}",
         start=plan.meeting_start(),
-        length=MEETING_LENGTH,
+        length=calendar.MEETING_LENGTH,
         summary=f"SIP-möte {plan.reference}",
         location=plan.meeting_place,
         description=request.build_absolute_uri(plan.get_absolute_url()),

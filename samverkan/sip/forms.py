@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.forms import DateField, ModelChoiceField, ModelForm
 from samverkan.organisations.models import Principal, Unit, UnitMembership
 from samverkan.people.forms import PersonalNumberField
 from samverkan.sip.models import Intervention, Participant, Plan
@@ -11,7 +12,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PlanCreateForm(forms.Form):
-    initiating_unit = forms.ModelChoiceField(
+    initiating_unit = ModelChoiceField(
         label=_("Initierande verksamhet"), queryset=Unit.objects.none()
     )
     personal_number = PersonalNumberField()
@@ -19,7 +20,7 @@ class PlanCreateForm(forms.Form):
         label=_("Barnets förnamn"),
         max_length=100,
         required=False,
-        help_text=_("Behövs bara om barnet inte redan finns i Samverkan."),
+        help_text=_("Behövs om din verksamhet inte har registrerat barnet tidigare."),
     )
     last_name = forms.CharField(label=_("Barnets efternamn"), max_length=100, required=False)
     reason = forms.CharField(
@@ -37,12 +38,12 @@ class PlanCreateForm(forms.Form):
             self.fields["initiating_unit"].initial = units[0].pk
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ModelForm):
     """The plan's content. ``edit_version`` says which version the user started from."""
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    class Meta:
+    class Meta(ModelForm.Meta):
         model = Plan
         fields = [
             "chair",
@@ -124,8 +125,8 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class ParticipantForm(forms.ModelForm):
-    class Meta:
+class ParticipantForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Participant
         fields = ["kind", "unit", "person", "name", "role", "phone"]
         widgets = {"kind": forms.RadioSelect}
@@ -151,18 +152,6 @@ class ParticipantForm(forms.ModelForm):
         if kind == Participant.Kind.UNIT:
             if not unit:
                 self.add_error("unit", _("Välj verksamheten."))
-            elif unit.pk != self.plan.initiating_unit_id and not (
-                self.plan.consents().valid().filter(units=unit).exists()
-            ):
-                self.add_error(
-                    "unit",
-                    _(
-                        "Inget gällande samtycke för planen omfattar %(unit)s. Registrera "
-                        "samtycket först; utan det får planens innehåll inte delas med "
-                        "verksamheten."
-                    )
-                    % {"unit": unit},
-                )
             if (
                 person
                 and unit
@@ -174,8 +163,8 @@ class ParticipantForm(forms.ModelForm):
         return data
 
 
-class InterventionForm(forms.ModelForm):
-    class Meta:
+class InterventionForm(ModelForm):
+    class Meta(ModelForm.Meta):
         model = Intervention
         fields = ["what", "unit", "contact", "starts_on", "ends_on", "status"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
@@ -206,12 +195,23 @@ class EstablishForm(forms.Form):
     )
 
 
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Varför planen avslutas"),
+        max_length=300,
+        help_text=_("Till exempel: insatserna är avslutade, barnet har flyttat."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag avslutar planen. Den kan läsas men inte ändras eller följas upp efteråt.")
+    )
+
+
 class FollowUpForm(forms.Form):
-    held_on = forms.DateField(label=_("Uppföljningen hölls"), widget=DATE)
+    held_on = DateField(label=_("Uppföljningen hölls"), widget=DATE)
     notes = forms.CharField(
         label=_("Sammanfattning"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    next_on = forms.DateField(label=_("Nästa uppföljning"), widget=DATE, required=False)
+    next_on = DateField(label=_("Nästa uppföljning"), widget=DATE, required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from samverkan.consent.models import Consent
+from samverkan.consent.sharing import Sharing
+from samverkan.organisations.models import Unit
 from samverkan.references import next_reference
 
 # The parts the law requires, in the order the task list shows them.
@@ -104,6 +107,8 @@ class Plan(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     established_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    closing_note = models.CharField(_("varför planen avslutades"), max_length=300, blank=True)
     # Optimistic locking: every save of the plan's content bumps it; a save based on an
     # older number is refused, so two people editing never lose a change.
     edit_version = models.PositiveIntegerField(default=0)
@@ -136,10 +141,20 @@ class Plan(models.Model):
     def audit_label(self) -> str:
         return self.reference
 
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    # For a consent for this plan: whose information it opens, and whom it may name.
+    @property
+    def sharing_owner(self):
+        return self.initiating_unit
+
+    def party_unit_ids(self) -> set[int]:
+        return self.unit_ids()
+
     def consents(self):
         """Consents registered for this plan (the SIP meeting and the plan's sharing)."""
-        from samverkan.consent.models import Consent
-
         return Consent.objects.for_purpose(self)
 
     def unit_ids(self) -> set[int]:
@@ -151,9 +166,15 @@ class Plan(models.Model):
         }
 
     def uncovered_unit_ids(self) -> set[int]:
-        """Units that take part but that no valid consent for the plan names."""
-        covered = set(self.consents().valid().values_list("units", flat=True))
-        return self.unit_ids() - covered
+        """Units that take part but may not receive the plan yet: of another principal than
+        the initiating unit's, and named in no written consent for the plan in force."""
+        sharing = Sharing()
+        units = Unit.objects.filter(pk__in=self.unit_ids())
+        return {
+            unit.pk
+            for unit in units
+            if not sharing.opens(self.initiating_unit, unit, self.child_id, self)
+        }
 
     def meeting_start(self) -> datetime.datetime | None:
         if self.meeting_on is None:

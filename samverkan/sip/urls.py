@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:reference>/faststall/", views.establish, name="establish"),
     path("<str:reference>/versioner/<int:number>/", views.version_detail, name="version"),
     path("<str:reference>/uppfoljning/", views.follow_up, name="follow_up"),
+    path("<str:reference>/avsluta/", views.close, name="close"),
     path("<str:reference>/kallelse.ics", views.invitation, name="invitation"),
     path("<str:reference>/familj/", views.family_view, name="family"),
     path("<str:reference>/familj.pdf", views.family_pdf, name="family_pdf"),

@@ -1,23 +1,31 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.accounts.decorators import permission_required
-from samverkan.audit import record_access, record_access_many
 from samverkan.organisations.models import Principal
+from samverkan.organisations.standing import current_units
 from samverkan.pagination import paginate
-from samverkan.people.models import find_or_register, involve
-from samverkan.people.visibility import current_units
+from samverkan.people.models import NAME_NEEDED, find_or_register, involve
+from samverkan.permissions import (
+    Action,
+    access,
+    allowed,
+    load,
+    permission_required,
+    record,
+    record_many,
+    refuse,
+)
 from samverkan.sip import documents
 from samverkan.sip.access import PlanAccess
 from samverkan.sip.forms import (
+    CloseForm,
     EstablishForm,
     FollowUpForm,
     InterventionForm,
@@ -47,15 +55,13 @@ PART_LABELS = {
 }
 
 
-def load(request, reference, *checks):
-    plan = get_object_or_404(Plan.objects.select_related(*RELATED), reference=reference)
-    access = PlanAccess(request.user, [plan])
-    if not access.may_view(plan):
-        raise Http404
-    for check in checks:
-        if not getattr(access, check)(plan):
-            raise PermissionDenied
-    return plan, access
+PLANS = Plan.objects.select_related(*RELATED)
+
+
+def load_plan(request, reference, perm, reason, action=Action.VIEW):
+    """The plan, through the door: 404 unless the user may know it exists, 403 if ``perm``
+    fails; logged either way."""
+    return load(request, PLANS, perm, reason=reason, action=action, reference=reference)
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -88,16 +94,26 @@ def plan_list(request):
     if principal.isdigit():
         plans = plans.filter(overall_responsible_id=int(principal))
     page = paginate(request, plans.distinct().order_by("-created_at", "-id"))
-    access = PlanAccess(request.user, page.object_list, units=units)
+    access(request.user, PlanAccess).prefetch(page.object_list)
+    user = request.user
     rows = [
-        {"plan": plan, "identity": access.shows_identity(plan)}
+        {
+            "plan": plan,
+            "identity": allowed(user, "sip.view_plan_identity", plan),
+            "content": allowed(user, "sip.view_plan_content", plan),
+        }
         for plan in page.object_list
-        if access.may_view(plan)
+        if allowed(user, "sip.view_plan", plan)
     ]
-    record_access_many(
+    record_many(
         request,
-        [row["plan"].child for row in rows if row["identity"]],
+        [row["plan"] for row in rows if row["content"]],
         reason=gettext_lazy("Listade SIP"),
+    )
+    record_many(
+        request,
+        [row["plan"] for row in rows if not row["content"]],
+        reason=gettext_lazy("Listade SIP (utan innehåll)"),
     )
     return render(
         request,
@@ -132,10 +148,22 @@ def plan_create(request):
                 user=request.user,
             )
             if child is None:
-                form.add_error(
-                    "first_name", _("Barnet finns inte i Samverkan: ange för- och efternamn.")
-                )
+                form.add_error("first_name", NAME_NEEDED)
                 return render(request, "sip/plan_create.html", {"form": form})
+            existing = (
+                Plan.objects.filter(child=child, initiating_unit=data["initiating_unit"])
+                .exclude(status=Plan.Status.CLOSED)
+                .first()
+            )
+            if existing is not None:
+                # One open plan per child and unit: lead to it instead of a silent copy.
+                record(request, existing, reason=gettext_lazy("Hänvisades till befintlig SIP"))
+                form.add_error(
+                    None,
+                    _("Er verksamhet har redan en öppen SIP för barnet: %(ref)s.")
+                    % {"ref": existing.reference},
+                )
+                return render(request, "sip/plan_create.html", {"form": form, "existing": existing})
             plan = Plan.objects.create(
                 child=child,
                 initiating_unit=data["initiating_unit"],
@@ -145,12 +173,12 @@ def plan_create(request):
                 secretary=request.user,
             )
             involve(child, plan.initiating_unit, f"SIP {plan.reference}")
-        record_access(request, plan, reason=gettext_lazy("Påbörjade SIP"), action="change")
+        record(request, plan, reason=gettext_lazy("Påbörjade SIP"), action=Action.CHANGE)
         messages.success(
             request,
             _(
-                "Planen %(ref)s är påbörjad. Registrera samtycket innan andra verksamheter "
-                "läggs till."
+                "Planen %(ref)s är påbörjad. Verksamheter hos andra huvudmän ser planens "
+                "innehåll först när ett skriftligt samtycke för planen omfattar dem."
             )
             % {"ref": plan.reference},
         )
@@ -161,11 +189,15 @@ def plan_create(request):
 # --- the plan ---------------------------------------------------------------------------------
 @login_required
 def plan_detail(request, reference):
-    plan, access = load(request, reference)
-    content = access.may_view_content(plan)
-    if content:
-        record_access(request, plan, reason=gettext_lazy("Visade SIP"))
-        record_access(request, plan.child, reason=gettext_lazy("Visade SIP"))
+    user = request.user
+
+    def reason(plan):
+        if allowed(user, "sip.view_plan_content", plan):
+            return gettext_lazy("Visade SIP")
+        return gettext_lazy("Visade SIP:ens tid och plats (utan innehåll)")
+
+    plan = load_plan(request, reference, "sip.view_plan", reason)
+    content = allowed(user, "sip.view_plan_content", plan)
     parts = plan.parts()
     return render(
         request,
@@ -173,8 +205,9 @@ def plan_detail(request, reference):
         {
             "plan": plan,
             "content": content,
-            "identity": access.shows_identity(plan),
-            "may_edit": access.may_edit(plan),
+            "identity": allowed(user, "sip.view_plan_identity", plan),
+            "may_edit": allowed(user, "sip.edit_plan", plan),
+            "may_add_consent": allowed(user, "consent.add_consent", plan),
             "tasks": [(name, PART_LABELS[name], state) for name, state in parts.items()],
             "missing": [PART_LABELS[name] for name in plan.missing_parts()],
             "uncovered": plan.uncovered_unit_ids(),
@@ -182,7 +215,11 @@ def plan_detail(request, reference):
             "interventions": plan.interventions.select_related("unit__principal"),
             "follow_ups": plan.follow_ups.prefetch_related("outcomes__intervention"),
             "versions": plan.versions.select_related("created_by"),
-            "consents": plan.consents().prefetch_related("units") if content else [],
+            "consents": plan.consents()
+            .select_related("recorded_by_unit__principal")
+            .prefetch_related("units__principal")
+            if content
+            else [],
             "establish_form": EstablishForm(),
             "today": timezone.localdate(),
         },
@@ -193,7 +230,7 @@ def plan_detail(request, reference):
 def plan_edit(request, reference):
     """Edit the content. A save based on an older version than the one stored is refused,
     with the other person's saved text shown next to yours: nothing is overwritten."""
-    plan, access = load(request, reference, "may_edit")
+    plan = load_plan(request, reference, "sip.edit_plan", gettext_lazy("Öppnade SIP för ändring"))
     form = PlanForm(request.POST or None, instance=plan, require_all="faststall" in request.POST)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -212,7 +249,7 @@ def plan_edit(request, reference):
                 plan.edit_version = current.edit_version + 1
                 plan.save()
         if conflict is None:
-            record_access(request, plan, reason=gettext_lazy("Ändrade SIP"), action="change")
+            record(request, plan, reason=gettext_lazy("Ändrade SIP"), action=Action.CHANGE)
             if "faststall" in request.POST:
                 version, problems = establish_plan(plan, request.user)
                 if version is None:
@@ -233,7 +270,7 @@ def plan_edit(request, reference):
 
 @login_required
 def participant_add(request, reference):
-    plan, access = load(request, reference, "may_edit")
+    plan = load_plan(request, reference, "sip.edit_plan", gettext_lazy("Lägg till deltagare"))
     form = ParticipantForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -241,19 +278,30 @@ def participant_add(request, reference):
             participant = form.save()
             if participant.unit_id:
                 involve(plan.child, participant.unit, f"SIP {plan.reference}")
+        record(request, plan, reason=gettext_lazy("Lade till deltagare"), action=Action.CHANGE)
         messages.success(request, _("Deltagaren är tillagd."))
+        if participant.unit_id and participant.unit_id in plan.uncovered_unit_ids():
+            messages.warning(
+                request,
+                _(
+                    "Samtycke saknas för %(unit)s: verksamheten ser bara planens nummer, tid "
+                    "och plats tills ett skriftligt samtycke för planen omfattar den."
+                )
+                % {"unit": participant.unit},
+            )
         return redirect(plan)
     return render(request, "sip/participant_form.html", {"form": form, "plan": plan})
 
 
 @login_required
 def intervention_edit(request, reference, pk=None):
-    plan, access = load(request, reference, "may_edit")
+    plan = load_plan(request, reference, "sip.edit_plan", gettext_lazy("Ändra insats"))
     intervention = get_object_or_404(plan.interventions, pk=pk) if pk else None
     form = InterventionForm(request.POST or None, instance=intervention, plan=plan)
     if request.method == "POST" and form.is_valid():
         form.instance.plan = plan
         form.save()
+        record(request, plan, reason=gettext_lazy("Sparade insats"), action=Action.CHANGE)
         messages.success(request, _("Insatsen är sparad."))
         return redirect(plan)
     return render(
@@ -294,7 +342,7 @@ def establish_plan(plan, user, note=""):
 
 @login_required
 def establish(request, reference):
-    plan, access = load(request, reference, "may_edit")
+    plan = load_plan(request, reference, "sip.edit_plan", gettext_lazy("Fastställ SIP"))
     if request.method != "POST":
         return redirect(plan)
     form = EstablishForm(request.POST)
@@ -306,17 +354,18 @@ def establish(request, reference):
             _("Planen kan inte fastställas. Saknas: %(parts)s.") % {"parts": ", ".join(problems)},
         )
         return redirect(plan)
-    record_access(request, plan, reason=gettext_lazy("Fastställde SIP"), action="change")
+    record(request, plan, reason=gettext_lazy("Fastställde SIP"), action=Action.CHANGE)
     messages.success(request, _("Version %(n)s är fastställd.") % {"n": version.number})
     return redirect(plan)
 
 
 @login_required
 def version_detail(request, reference, number):
-    plan, access = load(request, reference, "may_view_content")
+    plan = load_plan(
+        request, reference, "sip.view_plan_content", gettext_lazy("Läste version av SIP")
+    )
     version = get_object_or_404(plan.versions.select_related("created_by"), number=number)
     previous = plan.versions.filter(number__lt=number).order_by("-number").first()
-    record_access(request, plan, reason=gettext_lazy("Läste tidigare version av SIP"))
     return render(
         request,
         "sip/version_detail.html",
@@ -332,7 +381,7 @@ def version_detail(request, reference, number):
 
 @login_required
 def follow_up(request, reference):
-    plan, access = load(request, reference, "may_edit")
+    plan = load_plan(request, reference, "sip.edit_plan", gettext_lazy("Följ upp SIP"))
     if plan.status != Plan.Status.ESTABLISHED:
         messages.error(request, _("Bara en fastställd plan följs upp."))
         return redirect(plan)
@@ -340,14 +389,14 @@ def follow_up(request, reference):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
-            record = FollowUp.objects.create(
+            held = FollowUp.objects.create(
                 plan=plan, held_on=data["held_on"], notes=data["notes"],
                 next_on=data["next_on"], by=request.user,
             )  # fmt: skip
             for intervention in form.interventions:
                 status = data[f"status_{intervention.pk}"]
                 InterventionOutcome.objects.create(
-                    follow_up=record, intervention=intervention, status=status,
+                    follow_up=held, intervention=intervention, status=status,
                     note=data[f"note_{intervention.pk}"],
                 )  # fmt: skip
                 Intervention.objects.filter(pk=intervention.pk).update(status=status)
@@ -355,18 +404,44 @@ def follow_up(request, reference):
             # A content change: an edit form opened before this must not overwrite the date.
             plan.edit_version = F("edit_version") + 1
             plan.save(update_fields=["next_follow_up_on", "edit_version", "updated_at"])
-        record_access(request, plan, reason=gettext_lazy("Följde upp SIP"), action="change")
+        record(request, plan, reason=gettext_lazy("Följde upp SIP"), action=Action.CHANGE)
         messages.success(request, _("Uppföljningen är registrerad."))
         return redirect(plan)
     return render(request, "sip/follow_up_form.html", {"form": form, "plan": plan})
 
 
+@login_required
+def close(request, reference):
+    """Close a plan that is no longer needed: kept and readable, no longer worked on. Then
+    the unit may start a new plan for the child."""
+    plan = load_plan(request, reference, "sip.edit_plan", gettext_lazy("Avsluta SIP"))
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            Plan.objects.filter(pk=plan.pk).exclude(status=Plan.Status.CLOSED).update(
+                status=Plan.Status.CLOSED,
+                closed_at=timezone.now(),
+                closing_note=form.cleaned_data["note"],
+                edit_version=F("edit_version") + 1,
+            )
+        record(request, plan, reason=gettext_lazy("Avslutade SIP"), action=Action.CHANGE)
+        messages.success(request, _("Planen är avslutad."))
+        return redirect(plan)
+    return render(request, "sip/close_form.html", {"form": form, "plan": plan})
+
+
 # --- documents --------------------------------------------------------------------------------
 @login_required
 def invitation(request, reference):
-    plan, access = load(request, reference)
+    plan = load_plan(
+        request,
+        reference,
+        "sip.view_plan",
+        gettext_lazy("Hämtade kallelse (.ics, utan barnets identitet)"),
+        Action.EXPORT,
+    )
     if plan.meeting_on is None:
-        raise Http404
+        refuse(request, plan, 404)
     response = HttpResponse(documents.invitation_ics(request, plan), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{plan.reference}.ics"'
     return response
@@ -375,26 +450,34 @@ def invitation(request, reference):
 @login_required
 def family_view(request, reference):
     """The established plan in plain language, for the family: print view."""
-    plan, access = load(request, reference, "may_view_content")
+    plan = load_plan(
+        request,
+        reference,
+        "sip.view_plan_content",
+        gettext_lazy("Skrev ut SIP för familjen"),
+        Action.EXPORT,
+    )
     version = plan.versions.order_by("-number").first()
     if version is None:
-        raise Http404
-    record_access(request, plan, reason=gettext_lazy("Skrev ut SIP för familjen"), action="export")
-    return render(
-        request,
-        "sip/family.html",
-        documents.family_context(plan, version, access.shows_identity(plan)),
-    )
+        refuse(request, plan, 404)
+    identity = allowed(request.user, "sip.view_plan_identity", plan)
+    return render(request, "sip/family.html", documents.family_context(plan, version, identity))
 
 
 @login_required
 def family_pdf(request, reference):
-    plan, access = load(request, reference, "may_view_content")
+    plan = load_plan(
+        request,
+        reference,
+        "sip.view_plan_content",
+        gettext_lazy("Hämtade SIP som PDF"),
+        Action.EXPORT,
+    )
     version = plan.versions.order_by("-number").first()
     if version is None:
-        raise Http404
-    record_access(request, plan, reason=gettext_lazy("Hämtade SIP som PDF"), action="export")
-    pdf = documents.family_pdf(request, plan, version, access.shows_identity(plan))
+        refuse(request, plan, 404)
+    identity = allowed(request.user, "sip.view_plan_identity", plan)
+    pdf = documents.family_pdf(request, plan, version, identity)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{plan.reference}.pdf"'
     return response

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from samverkan.consent.models import Consent
 from samverkan.forum.models import ForumCase
 from samverkan.people.models import Child
 from tests.browser.conftest import follow, login
@@ -24,10 +25,13 @@ CHAIR = "ordforande.rinkeby@demo.example"  # Omar Olsson, chairs the steering gr
 GROUP = "BUS Rinkeby-Kista och Spånga-Tensta"
 RAISING_UNIT = "Socialtjänsten barn och ungdom, Rinkeby-Kista"
 INVITED_UNIT = "Prima Barn BUP Rinkeby-Kista"
-# Skatteverket's test number, which belongs to no real person. The demo data may already
-# hold a child with it; then the case is about that child and the names typed are not used.
+CONVENER_UNIT = "Ungdomsenheten, Rinkeby-Kista"  # Stockholms stad, like the raising unit
+# Skatteverket's test number, which belongs to no real person. The demo registers Alva
+# Demosson with it at the raising unit; a case raised there is about her, and the names
+# typed are not used (another unit's record of the same number would never be reused).
 PERSONAL_NUMBER = "20170101-2393"
 FIRST, LAST = "Ebba", "Exempelsson"  # invented
+GUARDIAN = "Sara Demosson"  # the demo child's guardian
 QUESTION = "Vem bekostar den gemensamma insatsen när båda huvudmännen har ansvar?"
 DECISION = "Huvudmännen delar kostnaden lika; socialtjänsten samordnar insatsen."
 
@@ -71,14 +75,20 @@ def status_tag(page):
     return page.locator("main h1 + p .ds-tag")
 
 
+def consents_for(case):
+    return Consent.objects.for_purpose(case).count()
+
+
 def test_individforum_from_raising_to_steering_decision(page, demo_site):
     today = timezone.localdate()
     iso = datetime.date.isoformat
     reference = ForumCase.next_reference(today.year)  # after the demo's own cases
     assert re.fullmatch(rf"IF-{today.year}-\d{{4}}", reference), reference
     cases_before, children_before = ForumCase.objects.count(), Child.objects.count()
-    registered = Child.objects.filter(personal_number=PERSONAL_NUMBER).first()
-    child_name = str(registered) if registered else f"{FIRST} {LAST}"
+    # The raising unit's own record of the child, seeded by the demo.
+    registered = Child.objects.get(personal_number=PERSONAL_NUMBER, owning_unit__name=RAISING_UNIT)
+    child_name = str(registered)
+    assert child_name == "Alva Demosson"
     hidden = [*child_name.split(), PERSONAL_NUMBER, PERSONAL_NUMBER.replace("-", "")]
 
     # --- 1. The social worker raises the case ---------------------------------------------
@@ -135,10 +145,14 @@ def test_individforum_from_raising_to_steering_decision(page, demo_site):
         f"senast {iso(noticed + datetime.timedelta(days=14))}"
     )
     expect(page.locator("main dl.facts")).to_contain_text(f"{child_name}, {PERSONAL_NUMBER}")
+    # The unit's own record is reused: the names typed are neither shown nor stored.
+    for typed in (FIRST, LAST):
+        expect(page.locator("main")).not_to_contain_text(typed)
     case = ForumCase.objects.get(reference=reference)
     assert case.convener.email == CONVENER
-    assert case.child.personal_number == PERSONAL_NUMBER
+    assert case.child == registered
     assert ForumCase.objects.count() == cases_before + 1
+    assert Child.objects.count() == children_before
 
     # --- 2. The convener finds the case and books the meeting ------------------------------
     log_out(page)
@@ -183,6 +197,14 @@ def test_individforum_from_raising_to_steering_decision(page, demo_site):
     invitees = page.get_by_role("table", name="Kallade")
     expect(invitees).to_contain_text(f"{INVITED_UNIT} (Region Stockholm)")
     expect(invitees).to_contain_text("Maja Malmberg")
+    # The invited unit is of another principal and no consent covers it yet.
+    lacking = page.get_by_role("list", name="Samtycke saknas")
+    expect(lacking.locator("li")).to_have_text(
+        [
+            f"Att göra Samtycke saknas för {INVITED_UNIT} (Region Stockholm): verksamheten "
+            "ser bara ärendets nummer, tid och plats."
+        ]
+    )
     ics_link = page.get_by_role("link", name="Ladda ner kallelse (.ics)", exact=True)
     ics = page.request.get(demo_site + ics_link.get_attribute("href"))
     assert ics.ok, ics.status
@@ -241,17 +263,35 @@ def test_individforum_from_raising_to_steering_decision(page, demo_site):
     open_forum(page)
     row = cases_table(page).locator("tbody tr").filter(has_text=reference)
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("Visas inte utan samtycke")
+    expect(row.locator("td").nth(0)).to_have_text("Visas inte utan samtycke")
+    expect(row.locator("td").nth(1)).to_have_text("–")  # nor the raising unit
+    expect(row.locator("td").nth(2)).to_have_text(GROUP)
+    expect(row.locator("td").nth(3)).to_have_text("Sammankallat")
     for secret in hidden:
         expect(row).not_to_contain_text(secret)
     follow(page, row.get_by_role("link", name=reference, exact=True))
     expect(page).to_have_url(case_url)
-    expect(page.locator("main .ds-alert[data-color=info]")).to_contain_text(
-        "men inte barnet eller innehållet"
+    expect(page.locator("main .ds-alert[data-color=info]")).to_have_text(
+        re.compile(
+            r"^\s*Du ser ärendets nummer, tid och plats, men inte barnet, parterna eller "
+            r"innehållet"
+        )
     )
-    for secret in hidden:
+    # Number, status, group, deadline, convener, time and place, and the invitation.
+    expect(page.locator("h1")).to_have_text(f"Individforum {reference}")
+    expect(status_tag(page)).to_have_text("Sammankallat")
+    expect(page.locator("main h1 + p")).to_contain_text(GROUP)
+    expect(page.locator("main .deadline .ds-tag")).to_have_text("Inom två veckor")
+    facts = page.locator("main dl.facts")
+    expect(facts.locator("dt")).to_have_text(["Sammankallande", "Möte"])
+    expect(facts).to_contain_text("Ulla Unger")
+    expect(facts).to_contain_text(f"{iso(meeting)} 10:00, Rinkeby stadsdelsförvaltning, rum Järva")
+    expect(page.get_by_role("link", name="Ladda ner kallelse (.ics)", exact=True)).to_be_visible()
+    for secret in [*hidden, RAISING_UNIT, INVITED_UNIT, "Stödet i hemmet", "Skolan, BUP"]:
         expect(page.locator("main")).not_to_contain_text(secret)
-    expect(page.get_by_role("heading", name="Skäl", exact=True)).to_have_count(0)
+    for heading in ("Skäl", "Kallade", "Protokoll", "Samtycken för ärendet", "Samtycke saknas"):
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Registrera samtycke för ärendet")).to_have_count(0)
 
     # --- 6b. The convener registers the consent for the case -------------------------------
     log_out(page)
@@ -263,22 +303,76 @@ def test_individforum_from_raising_to_steering_decision(page, demo_site):
     consents = page.get_by_role("table", name="Samtycken för ärendet")
     expect(consents).to_contain_text("Inga samtycken är registrerade.")
     follow(page, page.get_by_role("link", name="Registrera samtycke för ärendet", exact=True))
+    consent_url = f"{demo_site}/samtycken/nytt/individforum/{case.pk}/"
+    expect(page).to_have_url(consent_url)
     expect(page.locator("h1")).to_have_text("Registrera samtycke")
-    expect(page.locator("main")).to_contain_text(f"Gäller: {reference}")
-    page.get_by_label("Lämnat av barnet").check()
-    page.get_by_label("Skriftligt", exact=True).check()
-    page.get_by_label(f"{RAISING_UNIT} (Stockholms stad)").check()
-    page.get_by_label(f"{INVITED_UNIT} (Region Stockholm)").check()
+    expect(page.locator("main")).to_contain_text(f"Gäller: Individforumärende {reference}")
+    # Recorded by the convener's unit, of the raising unit's principal; only the party of
+    # the other principal can be named; nothing is chosen for her.
+    expect(page.get_by_label("Registreras av").locator("option")).to_have_text(
+        [f"{CONVENER_UNIT} (Stockholms stad)"]
+    )
+    units = page.locator("input[name=units]")
+    expect(units).to_have_count(1)
+    expect(page.get_by_label(f"{INVITED_UNIT} (Region Stockholm)")).not_to_be_checked()
+    expect(page.get_by_label(f"{RAISING_UNIT} (Stockholms stad)")).to_have_count(0)
+    expect(page.locator("main form input:checked")).to_have_count(0)
     expect(page.get_by_label("För tillfället")).to_have_value(reference)
+
+    # The nine-year-old alone, and a period that has already ended: refused at the fields.
+    page.get_by_label("Lämnat av den unge själv (från 15 år)").check()
+    page.get_by_label("Skriftligt", exact=True).check()
+    page.get_by_label(f"{INVITED_UNIT} (Region Stockholm)").check()
+    page.get_by_label("Lämnat den").fill(iso(today - datetime.timedelta(days=10)))
+    page.get_by_label("Gäller till och med").fill(iso(today - datetime.timedelta(days=1)))
+    submit(page, "Granska samtycket")
+    expect(page).to_have_url(consent_url)
+    under_15 = "Barnet var under 15 år när samtycket lämnades: det ska lämnas av vårdnadshavare."
+    ended = "Samtyckets period har redan gått ut."
+    expect_errors(page, under_15, ended)
+    expect(field_error(page, "id_given_by_guardians")).to_have_text(under_15)
+    expect(field_error(page, "id_valid_until")).to_contain_text(ended)
+    expect(page.get_by_label(f"{INVITED_UNIT} (Region Stockholm)")).to_be_checked()
+    assert consents_for(case) == 0
+
+    page.get_by_label("Lämnat av den unge själv (från 15 år)").uncheck()
+    page.get_by_label(GUARDIAN, exact=True).check()
     page.get_by_label("Lämnat den").fill(iso(today))
-    page.get_by_label("Gäller till och med").fill(iso(today + datetime.timedelta(days=30)))
+    valid_until = today + datetime.timedelta(days=30)
+    page.get_by_label("Gäller till och med").fill(iso(valid_until))
+    submit(page, "Granska samtycket")
+    expect(page).to_have_url(consent_url)
+    expect(page.locator("h1")).to_have_text("Kontrollera samtycket")
+    expect(page.get_by_role("heading", name="Vem får dela vad med vem")).to_be_visible()
+    summary = page.locator("main dl.facts")
+    expect(summary.locator("dt")).to_have_text(
+        ["Uppgifter från", "Om", "Får lämnas till", "Gäller", "Lämnat av", "Form"]
+    )
+    expect(summary.locator("dd")).to_have_text(
+        [
+            f"Stockholms stad (registreras av {CONVENER_UNIT})",
+            f"Individforumärende {reference}",
+            f"{INVITED_UNIT} (Region Stockholm)",
+            f"{iso(today)} – {iso(valid_until)}",
+            GUARDIAN,
+            "Skriftligt",
+        ]
+    )
+    expect(page.get_by_label("Inskannat samtycke")).to_be_visible()
+    assert consents_for(case) == 0  # nothing is saved before it is confirmed
     submit(page, "Spara samtycket")
     expect(page).to_have_url(case_url)
     expect(page.get_by_role("status")).to_contain_text("Samtycket är registrerat.")
     consents = page.get_by_role("table", name="Samtycken för ärendet")
     expect(consents.locator("tbody tr")).to_have_count(1)
-    expect(consents).to_contain_text("Gäller")
-    expect(consents).to_contain_text(INVITED_UNIT)
+    row = consents.locator("tbody tr")
+    expect(row.locator("td").nth(0)).to_have_text(f"{iso(today)} – {iso(valid_until)}")
+    expect(row.locator("td").nth(1)).to_have_text("Gäller")
+    expect(row.locator("td").nth(2)).to_have_text(f"{CONVENER_UNIT} (Stockholms stad)")
+    expect(row.locator("td").nth(3)).to_have_text(f"{INVITED_UNIT} (Region Stockholm)")
+    expect(row.locator("td").nth(5)).to_have_text("Skriftligt")
+    expect(page.get_by_role("heading", name="Samtycke saknas")).to_have_count(0)
+    assert consents_for(case) == 1
 
     # --- 4. The outcome: not solved, lifted to the steering group --------------------------
     follow(page, page.get_by_role("link", name="Registrera utfall", exact=True))

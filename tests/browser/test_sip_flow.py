@@ -1,8 +1,9 @@
 """A samordnad individuell plan from start to print in Chromium, with axe on every page:
-started by a social worker, another principal's unit added only once a consent covers it,
-interventions, the content written and established, followed up, revised as a second
-version with what changed, printed for the family, and read by the other principal's
-unit manager."""
+started by a social worker, another principal's unit added (it sees only the plan's number,
+time and place, and the plan cannot be established, until a written consent for the plan
+names it), interventions, the content written, the consent checked and recorded, the plan
+established, followed up, revised as a second version with what changed, printed for the
+family, and read by the other principal's unit manager."""
 
 import datetime
 import re
@@ -11,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from samverkan.consent.models import Consent
 from samverkan.people.models import Child
 from samverkan.sip.models import Participant, Plan
 from tests.browser.conftest import follow, login
@@ -82,6 +84,11 @@ def status_tag(page):
     return page.locator("main h1 + p .ds-tag").first
 
 
+def message(page, color):
+    """The flash message of one kind (success, warning, danger) at the top of the page."""
+    return page.locator(f".messages .ds-alert[data-color={color}]")
+
+
 def task_states(page):
     return page.get_by_role("list", name="Det här måste planen innehålla").locator("li .ds-tag")
 
@@ -98,7 +105,9 @@ def diff_for(page, label):
 def test_sip_from_start_to_family_copy(page, demo_site):
     today = timezone.localdate()
     iso = datetime.date.isoformat
-    child = Child.objects.get(personal_number=PERSONAL_NUMBER)  # seeded by the demo
+    # Seeded by the demo at the initiating unit, with an established plan there.
+    child = Child.objects.get(personal_number=PERSONAL_NUMBER, owning_unit__name=SOCIAL)
+    demo_plan = Plan.objects.get(child=child, initiating_unit__name=SOCIAL)
     plans_before = Plan.objects.count()
 
     # --- 1. The social worker starts the plan ---------------------------------------------
@@ -110,6 +119,22 @@ def test_sip_from_start_to_family_copy(page, demo_site):
     expect(page.get_by_label("Initierande verksamhet").locator("option:checked")).to_have_text(
         SOCIAL
     )
+    page.get_by_label("Personnummer eller samordningsnummer").fill(PERSONAL_NUMBER)
+    page.get_by_label("Anledning till SIP").fill(
+        "Barnet behöver stöd från både socialtjänsten och BUP för att klara skolan."
+    )
+    # The unit already has an open plan for the child: it is pointed to, not copied.
+    submit(page, "Påbörja planen")
+    expect(page).to_have_url(f"{demo_site}/sip/ny/")
+    expect_errors(page, f"Er verksamhet har redan en öppen SIP för barnet: {demo_plan.reference}.")
+    assert Plan.objects.count() == plans_before
+    link(page, f"Gå till {demo_plan.reference}")
+    expect(page).to_have_url(f"{demo_site}/sip/{demo_plan.reference}/")
+    expect(page.locator("h1")).to_have_text(f"Samordnad individuell plan {demo_plan.reference}")
+    # That plan is closed (one open plan per child and unit); now a new one can start.
+    Plan.objects.filter(pk=demo_plan.pk).update(status=Plan.Status.CLOSED)
+    open_sip(page)
+    link(page, "Påbörja en SIP")
     page.get_by_label("Personnummer eller samordningsnummer").fill(PERSONAL_NUMBER)
     page.get_by_label("Anledning till SIP").fill(
         "Barnet behöver stöd från både socialtjänsten och BUP för att klara skolan."
@@ -137,7 +162,7 @@ def test_sip_from_start_to_family_copy(page, demo_site):
     participants = page.get_by_role("list", name="Deltagare")
     expect(participants).to_have_text("Inga deltagare ännu.")
 
-    # --- 2. Another principal's unit: only with a consent ---------------------------------
+    # --- 2. Another principal's unit joins before any consent, with a warning ----------
     link(page, "Lägg till deltagare")
     expect(page).to_have_url(f"{plan_url}deltagare/ny/")
     page.get_by_role("radio", name="Verksamhet", exact=True).check()
@@ -145,52 +170,16 @@ def test_sip_from_start_to_family_copy(page, demo_site):
     page.get_by_role("combobox", name="Personal").select_option(label="Maja Malmberg")
     page.locator("#id_role").fill("Behandling")
     submit(page, "Spara")
-    expect(page).to_have_url(f"{plan_url}deltagare/ny/")
-    no_consent = f"Inget gällande samtycke för planen omfattar {BUP}."
-    expect_errors(page, no_consent)
-    expect(field_error(page, "id_unit")).to_contain_text(no_consent)
-    expect(page.locator("#id_unit")).to_have_attribute(
-        "aria-describedby", re.compile(r"\bid_unit_error\b")
+    expect(page).to_have_url(plan_url)
+    expect(message(page, "success")).to_have_text("Deltagaren är tillagd.")
+    expect(message(page, "warning")).to_have_text(
+        f"Samtycke saknas för {BUP}: verksamheten ser bara planens nummer, tid och plats "
+        "tills ett skriftligt samtycke för planen omfattar den."
     )
-    assert not Participant.objects.filter(plan=plan).exists()
-    link(page, "Avbryt")
-    expect(page).to_have_url(plan_url)
-    expect(participants).to_have_text("Inga deltagare ännu.")
-
-    consents = page.get_by_role("table", name="Samtycken för planen")
-    expect(consents).to_contain_text("Inga samtycken är registrerade.")
-    link(page, "Registrera samtycke för planen")
-    expect(page.locator("h1")).to_have_text("Registrera samtycke")
-    expect(page.locator("main")).to_contain_text(f"Gäller: {reference}")
-    page.get_by_label("Lämnat av barnet").check()
-    page.get_by_label(GUARDIAN, exact=True).check()
-    page.get_by_label("Skriftligt", exact=True).check()
-    # The child's other units are ticked already; this consent is for the plan's two.
-    for box in page.locator("input[name=units]").all():
-        box.uncheck()
-    page.get_by_label(SOCIAL_LABEL).check()
-    page.get_by_label(BUP_LABEL).check()
-    page.get_by_label("Lämnat den").fill(iso(today))
-    page.get_by_label("Gäller till och med").fill(iso(today + datetime.timedelta(days=365)))
-    submit(page, "Spara samtycket")
-    expect(page).to_have_url(plan_url)
-    expect(page.get_by_role("status")).to_contain_text("Samtycket är registrerat.")
-    rows = consents.locator("tbody tr")
-    expect(rows).to_have_count(1)
-    expect(rows).to_contain_text(f"{iso(today)} – {iso(today + datetime.timedelta(days=365))}")
-    expect(rows).to_contain_text("Gäller")
-    expect(rows.locator("td").nth(2)).to_have_text(f"{BUP}; {SOCIAL}")  # these two only
-
-    link(page, "Lägg till deltagare")
-    page.get_by_role("radio", name="Verksamhet", exact=True).check()
-    page.get_by_role("combobox", name="Verksamhet").select_option(label=BUP_LABEL)
-    page.get_by_role("combobox", name="Personal").select_option(label="Maja Malmberg")
-    page.locator("#id_role").fill("Behandling")
-    submit(page, "Spara")
-    expect(page).to_have_url(plan_url)
-    expect(page.get_by_role("status")).to_contain_text("Deltagaren är tillagd.")
-    expect(participants).to_contain_text(f"{BUP}, Maja Malmberg – Behandling")
-    expect(participants).not_to_contain_text("Samtycke saknas")
+    expect(participants.locator("li")).to_have_text(
+        [f"{BUP}, Maja Malmberg – Behandling Samtycke saknas"]
+    )
+    assert Participant.objects.filter(plan=plan, unit__name=BUP).count() == 1
 
     link(page, "Lägg till deltagare")
     page.get_by_role("radio", name="Vårdnadshavare", exact=True).check()
@@ -262,8 +251,148 @@ def test_sip_from_start_to_family_copy(page, demo_site):
     page.get_by_label("Huvudman med övergripande ansvar").select_option(label="Stockholms stad")
     page.locator("#id_next_follow_up_on").fill(iso(today + datetime.timedelta(days=30)))
     submit(page, "Spara och fastställ")
+    # Everything is written, but BUP takes part and no consent covers it yet.
     expect(page).to_have_url(plan_url)
-    expect(page.get_by_role("status")).to_contain_text("Version 1 är fastställd.")
+    expect(message(page, "danger")).to_have_text(
+        "Planen är sparad men kan inte fastställas. Saknas: samtycke som omfattar alla "
+        "deltagande verksamheter."
+    )
+    expect(status_tag(page)).to_have_text("Utkast")
+    expect(task_states(page)).to_have_text(["Klar"] * len(PARTS))
+    expect(establish).to_have_attribute("aria-disabled", "true")
+    expect(page.locator("#establish-reason")).to_have_text(
+        "Planen kan fastställas när alla delar är klara, SIP-mötet har ett datum och ett "
+        "gällande samtycke omfattar alla deltagande verksamheter."
+    )
+    expect(participants).to_contain_text("Samtycke saknas")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DRAFT and plan.goals and not plan.versions.exists()
+
+    # --- 4b. Without the consent, BUP's manager sees the number, time and place only ------
+    hidden = [
+        *str(child).split(),
+        PERSONAL_NUMBER,
+        GUARDIAN,
+        "Stöd för att komma till skolan",
+        OLD_GOALS[0],
+        THERAPY,
+    ]
+    log_out(page)
+    login(page, demo_site, PRIMA_BARN)
+    open_sip(page)
+    page.get_by_label("Visa", exact=True).select_option(label="Mina verksamheters planer")
+    submit(page, "Visa")
+    row = page.get_by_role("table", name="Planer").locator("tbody tr").filter(has_text=reference)
+    expect(row).to_have_count(1)
+    expect(row.locator("td").first).to_have_text("Visas inte utan samtycke")
+    expect(row.locator("td").nth(1)).to_have_text("–")  # not even the initiating unit
+    for secret in hidden:
+        expect(row).not_to_contain_text(secret)
+    follow(page, row.get_by_role("link", name=reference, exact=True))
+    expect(page).to_have_url(plan_url)
+    expect(page.locator("main .ds-alert[data-color=info]")).to_have_text(
+        re.compile(r"^\s*Du ser planens nummer, tid och plats, men inte barnet eller innehållet")
+    )
+    facts = page.locator("main dl.facts")
+    expect(facts.locator("dt")).to_have_text(["SIP-möte"])
+    expect(facts).to_contain_text(f"{iso(today)} 13:00, Rinkeby-Kista stadsdelsförvaltning")
+    for secret in hidden:
+        expect(page.locator("main")).not_to_contain_text(secret)
+    ics_link = page.get_by_role("link", name="Ladda ner kallelse (.ics)", exact=True)
+    ics = page.request.get(demo_site + ics_link.get_attribute("href"))
+    assert ics.ok and ics.headers["content-type"].startswith("text/calendar"), ics.status
+    assert reference in ics.text()
+    for secret in hidden:
+        assert secret not in ics.text(), f"the invitation shows {secret!r}"
+    for heading in ("Det här måste planen innehålla", "Insatser", "Deltagare", "Mål"):
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="Registrera samtycke för planen")).to_have_count(0)
+    log_out(page)
+    login(page, demo_site, CASE_WORKER)
+    open_sip(page)
+    follow(
+        page,
+        page.get_by_role("table", name="Planer").get_by_role("link", name=reference, exact=True),
+    )
+    expect(page).to_have_url(plan_url)
+
+    # --- 4c. The consent for the plan, checked and then recorded --------------------------
+    consents = page.get_by_role("table", name="Samtycken för planen")
+    expect(consents).to_contain_text("Inga samtycken är registrerade.")
+    link(page, "Registrera samtycke för planen")
+    consent_url = f"{demo_site}/samtycken/nytt/sip/{plan.pk}/"
+    expect(page).to_have_url(consent_url)
+    expect(page.locator("h1")).to_have_text("Registrera samtycke")
+    expect(page.locator("main")).to_contain_text(f"Gäller: Samordnad individuell plan {reference}")
+    expect(page.get_by_label("Registreras av").locator("option")).to_have_text([SOCIAL_LABEL])
+    # Only the plan's unit of another principal is offered, and nothing is chosen.
+    expect(page.locator("input[name=units]")).to_have_count(1)
+    expect(page.get_by_label(SOCIAL_LABEL, exact=True)).to_have_count(0)
+    expect(page.locator("main form input:checked")).to_have_count(0)
+    page.get_by_label(BUP_LABEL).check()
+    page.get_by_label(GUARDIAN, exact=True).check()
+    page.get_by_label("Muntligt, antecknat", exact=True).check()
+    page.get_by_label("Lämnat den").fill(iso(today))
+    valid_until = today + datetime.timedelta(days=365)
+    page.get_by_label("Gäller till och med").fill(iso(valid_until))
+    submit(page, "Granska samtycket")
+    expect(page).to_have_url(consent_url)
+    expect(page.locator("h1")).to_have_text("Kontrollera samtycket")
+    summary = page.locator("main dl.facts")
+    expect(summary.locator("dd").nth(5)).to_have_text("Muntligt, antecknat")
+    # A verbal consent opens nothing: the page says so, and asks for no scanned form.
+    expect(page.locator("main .ds-alert[data-color=warning]")).to_contain_text(
+        "Ett muntligt samtycke antecknas och visas som muntligt, men öppnar inga uppgifter "
+        "mellan huvudmän."
+    )
+    expect(page.get_by_label("Inskannat samtycke")).to_have_count(0)
+    submit(page, "Ändra")
+    expect(page).to_have_url(consent_url)
+    expect(page.locator("h1")).to_have_text("Registrera samtycke")
+    # What was chosen is kept.
+    expect(page.get_by_label(BUP_LABEL)).to_be_checked()
+    expect(page.get_by_label(GUARDIAN, exact=True)).to_be_checked()
+    expect(page.get_by_label("Gäller till och med")).to_have_value(iso(valid_until))
+    page.get_by_label("Skriftligt", exact=True).check()
+    submit(page, "Granska samtycket")
+    expect(page.locator("h1")).to_have_text("Kontrollera samtycket")
+    expect(summary.locator("dt")).to_have_text(
+        ["Uppgifter från", "Om", "Får lämnas till", "Gäller", "Lämnat av", "Form"]
+    )
+    expect(summary.locator("dd")).to_have_text(
+        [
+            f"Stockholms stad (registreras av {SOCIAL})",
+            f"Samordnad individuell plan {reference}",
+            BUP_LABEL,
+            f"{iso(today)} – {iso(valid_until)}",
+            GUARDIAN,
+            "Skriftligt",
+        ]
+    )
+    expect(page.locator("main .ds-alert[data-color=info]")).to_contain_text(
+        "När samtycket sparas får de verksamheter som står ovan ta del av Stockholms stads "
+        "uppgifter om barnet för det här tillfället"
+    )
+    expect(page.get_by_label("Inskannat samtycke")).to_be_visible()
+    assert not Consent.objects.for_purpose(plan).exists()  # nothing saved before confirming
+    submit(page, "Spara samtycket")
+    expect(page).to_have_url(plan_url)
+    expect(message(page, "success")).to_have_text("Samtycket är registrerat.")
+    rows = consents.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.locator("td").nth(0)).to_have_text(f"{iso(today)} – {iso(valid_until)}")
+    expect(rows.locator("td").nth(1)).to_have_text("Gäller")
+    expect(rows.locator("td").nth(2)).to_have_text(SOCIAL_LABEL)
+    expect(rows.locator("td").nth(3)).to_have_text(BUP_LABEL)  # this one only
+    expect(rows.locator("td").nth(5)).to_have_text("Skriftligt")
+    assert Consent.objects.for_purpose(plan).get().form == Consent.Form.WRITTEN
+    expect(participants).not_to_contain_text("Samtycke saknas")
+
+    # --- 4d. Now the plan is established --------------------------------------------------
+    expect(establish).not_to_have_attribute("aria-disabled", "true")
+    submit(page, "Fastställ")
+    expect(page).to_have_url(plan_url)
+    expect(message(page, "success")).to_have_text("Version 1 är fastställd.")
     expect(status_tag(page)).to_have_text("Fastställd")
     expect(page.locator("main h1 + p")).to_contain_text(
         f"Nästa uppföljning {iso(today + datetime.timedelta(days=30))}"

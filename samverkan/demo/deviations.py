@@ -7,8 +7,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from samverkan.demo.county import DEMO_PASSWORD
 from samverkan.deviations.models import Action, Category, Deviation, Event, Tag
-from samverkan.organisations.demo import DEMO_PASSWORD
 from samverkan.organisations.models import Body, LocalGroup, Membership, Unit, UnitMembership
 
 # (municipality, reporting unit) for extra demo reporters outside the two modelled groups.

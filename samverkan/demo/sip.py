@@ -14,12 +14,12 @@ TEST_NUMBER = "20170101-2393"
 
 
 def seed():
-    child = Child.objects.filter(personal_number=TEST_NUMBER).first()
+    social = Unit.objects.get(name="Socialtjänsten barn och ungdom, Rinkeby-Kista")
+    child = Child.objects.filter(personal_number=TEST_NUMBER, owning_unit=social).first()
     if child is None or Plan.objects.filter(child=child).exists():
         return
     User = get_user_model()
     today = timezone.localdate()
-    social = Unit.objects.get(name="Socialtjänsten barn och ungdom, Rinkeby-Kista")
     bup = Unit.objects.get(name="Prima Barn BUP Rinkeby-Kista")
     school = Unit.objects.get(name="Kista grundskola")
     worker = User.objects.get(email="handlaggare.rinkeby@demo.example")
@@ -42,10 +42,10 @@ def seed():
     consent = Consent.objects.create(
         child=child, form="written", purpose=plan, purpose_text=f"SIP {plan.reference}",
         given_on=meeting - datetime.timedelta(days=7), valid_until=today + datetime.timedelta(days=300),
-        recorded_by=worker,
+        recorded_by=worker, recorded_by_unit=social,
     )  # fmt: skip
     consent.given_by_guardians.set(child.guardians.all())
-    consent.units.set([social, bup, school])
+    consent.units.set([bup])
     for unit in (social, bup, school):
         involve(child, unit, f"SIP {plan.reference}")
     Participant.objects.create(plan=plan, kind="unit", unit=bup, role="Behandling")

@@ -4,11 +4,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from samverkan.deviations import demo as deviations_demo
-from samverkan.forum import demo as forum_demo
-from samverkan.governance import demo as governance_demo
-from samverkan.governance import demo_meetings
-from samverkan.organisations import demo
+from samverkan.demo import county as demo
+from samverkan.demo import deviations as deviations_demo
+from samverkan.demo import forum as forum_demo
+from samverkan.demo import governance as governance_demo
+from samverkan.demo import meetings as demo_meetings
+from samverkan.demo import sip as sip_demo
 from samverkan.organisations.models import (
     Area,
     Body,
@@ -18,7 +19,6 @@ from samverkan.organisations.models import (
     Unit,
     UnitMembership,
 )
-from samverkan.sip import demo as sip_demo
 
 MUNICIPAL_UNIT_KINDS = [
     ("Socialtjänsten barn och unga, {m}", "social_services"),
@@ -251,9 +251,12 @@ class Command(BaseCommand):
             for group_key, kind, function in seats:
                 bodies = Body.objects.filter(kind=kind)
                 bodies = bodies.filter(local_group=groups[group_key]) if group_key else bodies
-                Membership.objects.filter(
+                # Saved one by one, not .update(): a seat given is a role change, logged.
+                for seat in Membership.objects.filter(
                     body__in=bodies, function=function, valid_to__isnull=True
-                ).update(user=user)
+                ).exclude(user=user):
+                    seat.user = user
+                    seat.save(update_fields=["user"])
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in with any of these:"))

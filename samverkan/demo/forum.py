@@ -32,11 +32,11 @@ def seed():
 
     child, _ = Child.objects.get_or_create(
         personal_number=TEST_NUMBER,
+        owning_unit=social,
         defaults={
             "first_name": "Alva",
             "last_name": "Demosson",
             "address": "Exempelgränd 1, 164 00 Kista",
-            "owning_unit": social,
             "created_by": worker,
         },
     )
@@ -75,10 +75,11 @@ def seed():
         consent = Consent.objects.create(
             child=child, given_by_child=False, form="written", purpose=decided,
             purpose_text=f"Individforum {decided.reference}", given_on=decided.raised_on,
-            valid_until=today + datetime.timedelta(days=180), recorded_by=convener,
+            valid_until=today + datetime.timedelta(days=180), recorded_by=worker,
+            recorded_by_unit=social,
         )  # fmt: skip
         consent.given_by_guardians.set(child.guardians.all())
-        consent.units.set([social, youth, bup])
+        consent.units.set([bup])
         protocol = Protocol.objects.create(
             case=decided, version=1, created_by=convener,
             background="Alva har stor frånvaro. Skolan har begärt stöd; BUP och socialtjänsten "

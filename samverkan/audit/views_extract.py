@@ -1,0 +1,65 @@
+"""The per-child log extract, for the log reviewer (see ``extract.py``)."""
+
+from django import forms
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.audit.extract import extract_for
+from samverkan.exports.views import request_export
+from samverkan.forms import DateField
+from samverkan.pagination import paginate
+from samverkan.people.forms import PersonalNumberField
+from samverkan.permissions import Action, permission_required, record
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ExtractForm(forms.Form):
+    personal_number = PersonalNumberField(
+        help_text=_("Barnets personnummer eller samordningsnummer.")
+    )
+    date_from = DateField(label=_("Från och med"), required=False, widget=DATE)
+    date_to = DateField(label=_("Till och med"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
+        return data
+
+    def query(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "personal_number": data["personal_number"],
+            "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
+            "date_to": data["date_to"].isoformat() if data.get("date_to") else None,
+        }
+
+
+FORMATS = {"pdf": "audit.child_extract.pdf", "xlsx": "audit.child_extract.xlsx"}
+
+
+@permission_required("audit.view_accesslog")
+def child_extract(request):
+    """Find a child by number and read every access to anything about it. Opening the
+    extract is logged against each of the child's records, so it shows in the extract."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = ExtractForm(data or None)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        query = form.query()
+        extract = extract_for(**query)
+        for child in extract.records:
+            record(request, child, reason=_("Logguttdrag"), action=Action.SEARCH)
+        if not extract.records:
+            record(request, reason=_("Logguttdrag (ingen registrering)"), action=Action.SEARCH)
+        if request.method == "POST" and request.POST.get("format") in FORMATS:
+            kind = FORMATS[request.POST["format"]]
+            title = _("Logguttdrag (%(format)s)") % {"format": request.POST["format"].upper()}
+            child_id = extract.child_ids[0] if extract.child_ids else None
+            return request_export(request, kind, title, {"query": query}, child_id=child_id)
+        page = paginate(request, extract.entries)
+        for entry in page:
+            entry.held_by = extract.held_by(entry)
+        context.update(extract=extract, page=page)
+    return render(request, "audit/child_extract.html", context)

@@ -1,0 +1,135 @@
+"""The log reviewer's per-child log extract: every access to anything about a child,
+refusals included, on a page and as PDF and XLSX made in the background."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from samverkan.audit.models import AccessLog
+from samverkan.exports.models import Export
+from samverkan.forum.models import ForumCase
+from samverkan.people.models import Child
+from tests.helpers import employ
+
+pytestmark = pytest.mark.django_db
+URL = reverse("audit:child_extract")
+
+
+@pytest.fixture
+def child(school, staff):
+    return Child.objects.create(
+        personal_number="20170101-2393", first_name="Astrid", last_name="Hemlig",
+        owning_unit=school, created_by=staff,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def other_record(bup, make_user):
+    """The same child as registered by another unit: one extract covers both."""
+    clinician = make_user("psykolog@bup.example")
+    employ(clinician, bup)
+    return Child.objects.create(
+        personal_number="20170101-2393", first_name="A", last_name="H", owning_unit=bup,
+        created_by=clinician,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def touched(client_for, staff, outsider, child, other_record, group):
+    """A view, a refusal, and a case about the child; and another child's view."""
+    case = ForumCase.objects.create(
+        local_group=group, child=child, raised_by_unit=child.owning_unit, raised_by=staff,
+        noticed_on=datetime.date(2026, 11, 1), reason="Samordning",
+    )  # fmt: skip
+    client_for(staff).get(child.get_absolute_url())
+    client_for(staff).get(case.get_absolute_url())
+    client_for(outsider).get(child.get_absolute_url())  # refused, 404
+    stranger = Child.objects.create(
+        personal_number="19121212-1212", first_name="B", last_name="C",
+        owning_unit=child.owning_unit, created_by=staff,
+    )  # fmt: skip
+    client_for(staff).get(stranger.get_absolute_url())
+    client_for(outsider).get(other_record.get_absolute_url())
+    return case
+
+
+def test_the_extract_gathers_every_access_to_every_record_of_the_child(
+    client_for, log_reviewer, touched, child, other_record
+):
+    response = client_for(log_reviewer).get(URL, {"personal_number": "201701012393"})
+    assert response.status_code == 200
+    entries = list(response.context["page"])
+    assert {e.child_id for e in entries} == {child.pk, other_record.pk}
+    kinds = {(e.object_type, e.action) for e in entries}
+    assert ("people.child", "view") in kinds
+    assert ("forum.forumcase", "view") in kinds
+    assert ("people.child", "denied") in kinds
+    assert len(entries) == 4  # not the other child's
+    content = response.content.decode()
+    assert "Nekades" in content
+    assert child.owning_unit.name in content and other_record.owning_unit.name in content
+
+
+def test_opening_an_extract_is_logged_against_the_child(client_for, log_reviewer, child):
+    client_for(log_reviewer).get(URL, {"personal_number": "20170101-2393"})
+    entry = AccessLog.objects.get(user=log_reviewer, child_id=child.pk)
+    assert (entry.action, entry.reason) == ("search", "Logguttdrag")
+    again = client_for(log_reviewer).get(URL, {"personal_number": "20170101-2393"})
+    assert any(e.reason == "Logguttdrag" for e in again.context["page"])
+
+
+def test_pdf_and_xlsx_are_made_in_the_background_for_the_reviewer_only(
+    client_for, log_reviewer, make_user, touched, child, django_capture_on_commit_callbacks
+):
+    client = client_for(log_reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"personal_number": "20170101-2393", "format": "xlsx"})
+    export = Export.objects.get(kind="audit.child_extract.xlsx")
+    assert response.status_code == 302 and response.url == export.get_absolute_url()
+    assert export.status == "ready"  # tests run tasks at once
+    assert export.child_id == child.pk
+    download = client.get(reverse("exports:download", args=[export.pk]))
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.content))["Åtkomster"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    # The four accesses, the opening of the extract (once per record) and the order.
+    assert len(rows) == 7
+    assert any(row[3] == "Nekades" for row in rows)
+    assert {row[4] for row in rows} == {"Testskolan", "BUP Testby"}  # whose record
+    assert AccessLog.objects.filter(
+        user=log_reviewer, action="export", object_type="exports.export", child_id=child.pk
+    ).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"personal_number": "20170101-2393", "format": "pdf"})
+    pdf = Export.objects.get(kind="audit.child_extract.pdf")
+    body = client.get(reverse("exports:download", args=[pdf.pk]))
+    assert body.content.startswith(b"%PDF")
+
+    other_reviewer = make_user("annan@example.org", is_log_reviewer=True)
+    assert (
+        client_for(other_reviewer).get(reverse("exports:download", args=[pdf.pk])).status_code
+        == 404
+    )
+
+
+def test_only_log_reviewers_take_extracts(client, client_for, staff, admin_user, secretariat):
+    for user in (staff, admin_user, secretariat):
+        assert client_for(user).get(URL, {"personal_number": "20170101-2393"}).status_code == 403
+    client.logout()
+    assert client.get(URL).status_code == 302
+
+
+def test_a_wrong_check_digit_is_a_field_error(client_for, log_reviewer):
+    response = client_for(log_reviewer).get(URL, {"personal_number": "20170101-2394"})
+    assert response.status_code == 200
+    assert "personal_number" in response.context["form"].errors
+    assert "extract" not in response.context
+
+
+def test_a_number_nobody_registered_says_so(client_for, log_reviewer):
+    response = client_for(log_reviewer).get(URL, {"personal_number": "19121212-1212"})
+    assert "Inget barn med det numret" in response.content.decode()
