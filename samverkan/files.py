@@ -16,7 +16,7 @@ def check_content(upload, allowed: dict[str, str] = SCANS) -> str:
     kind = filetype.guess(head)
     if kind is None or kind.mime not in allowed:
         raise forms.ValidationError(
-            _("Filen är inte en %(kinds)s. Kontrollera att du valde rätt fil.")
+            _("Filen är inte av typen %(kinds)s. Kontrollera att du valde rätt fil.")
             % {"kinds": " / ".join(sorted({ext.upper() for ext in allowed.values()}))},
             code="file_content",
         )

@@ -107,3 +107,18 @@ def test_records_about_a_child_have_a_log_label_without_a_name():
     for model in apps.get_models():
         if hasattr(model, "audit_child_id"):
             assert "audit_label" in vars(model), model
+
+
+def test_views_and_forms_never_read_role_flags():
+    """Flags become rights only in rules.py; what a user is, is read in standing.py."""
+    allowed_places = {
+        "accounts/rules.py", "accounts/models.py", "accounts/signals.py", "accounts/admin.py",
+        "organisations/standing.py", "deviations/access.py",
+    }  # fmt: skip
+    for path in ROOT.rglob("*.py"):
+        relative = str(path.relative_to(ROOT))
+        if relative in allowed_places or "migrations" in path.parts or relative.startswith("demo/"):
+            continue
+        text = path.read_text()
+        for flag in (".is_secretariat", ".is_log_reviewer", ".is_superuser"):
+            assert flag not in text, f"{relative} reads {flag}"

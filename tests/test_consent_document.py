@@ -140,7 +140,7 @@ def test_only_scans_of_a_sensible_type_and_size_are_accepted(
     assert refused(SimpleUploadedFile("x.exe", b"MZ"))
     # Checked by content, not by name: HTML named .pdf is not a PDF.
     html = SimpleUploadedFile("samtycke.pdf", b"<html><script>alert(1)</script></html>")
-    assert "Filen är inte en JPG / PDF / PNG" in refused(html)[0]
+    assert "Filen är inte av typen JPG / PDF / PNG" in refused(html)[0]
     consent_forms.MAX_DOCUMENT_SIZE = 10
     try:
         errors = refused(SimpleUploadedFile("x.pdf", b"%PDF-1.4 too long"))

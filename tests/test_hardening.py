@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from personnummer import personnummer
 
 import samverkan.forms as samverkan_forms
-from samverkan.audit.forms import LogFilterForm, RoleChangeFilterForm
-from samverkan.audit.views_extract import ExtractForm
+from samverkan.audit.forms import ExtractForm, LogFilterForm, RoleChangeFilterForm
+from samverkan.audit.forms import PeriodForm as AuditPeriodForm
 from samverkan.consent.forms import ConsentForm, RevokeForm
 from samverkan.consent.models import Consent
 from samverkan.deviations.forms import ActionForm, DeviationForm
@@ -234,6 +234,7 @@ FORMS = {
         lambda w, d: RoleChangeFilterForm(d), [], ["date_from", "date_to"],
     ),
     "audit.ExtractForm": (lambda w, d: ExtractForm(d), [], ["date_from", "date_to"]),
+    "audit.PeriodForm": (lambda w, d: AuditPeriodForm(d), [], ["date_from", "date_to"]),
     "consent.ConsentForm": (
         lambda w, d: ConsentForm(
             d, purpose=w.plan, child=w.child, recorder_units=[w.school],
@@ -341,6 +342,7 @@ FORM_CLASSES = {
     "audit.LogFilterForm": LogFilterForm,
     "audit.RoleChangeFilterForm": RoleChangeFilterForm,
     "audit.ExtractForm": ExtractForm,
+    "audit.PeriodForm": AuditPeriodForm,
     "consent.ConsentForm": ConsentForm,
     "consent.RevokeForm": RevokeForm,
     "deviations.DeviationForm": DeviationForm,
@@ -537,7 +539,7 @@ def test_a_deviation_dated_1899_is_refused_and_not_saved(client_for, world):
 
 # --- Every form is covered ----------------------------------------------------------------------
 def project_forms():
-    """Every form class defined in the apps' forms modules (and the extract view's)."""
+    """Every form class defined in the apps' forms modules."""
     import importlib
     import pkgutil
 
@@ -546,7 +548,7 @@ def project_forms():
     found_forms = {}
     for module_info in pkgutil.walk_packages(samverkan.__path__, "samverkan."):
         name = module_info.name
-        if not re.search(r"\.forms\w*$|\.views_extract$", name) or name == "samverkan.forms":
+        if not re.search(r"\.forms\w*$", name) or name == "samverkan.forms":
             continue
         module = importlib.import_module(name)
         for value in vars(module).values():

@@ -203,7 +203,7 @@ def test_a_second_open_plan_from_the_same_unit_is_refused_with_a_link(
     assert response.status_code == 200
     assert response.context["existing"] == plan
     assert response.context["form"].non_field_errors() == [
-        f"Er verksamhet har redan en öppen SIP för barnet: {plan.reference}."
+        f"Din verksamhet har redan en öppen SIP för barnet: {plan.reference}."
     ]
     assert plan.get_absolute_url() in response.text
     assert Plan.objects.count() == 1 and Child.objects.count() == 1

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import RoleChange, User
+from samverkan.logs_admin import AppendOnlyLogAdmin
 from samverkan.organisations.admin import NotOneselfInline, is_oneself
 from samverkan.organisations.models import SELF_CHANGE_REFUSED, UnitMembership
 
@@ -96,7 +97,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
+class RoleChangeAdmin(AppendOnlyLogAdmin):
     """Read-only: role changes are written by ``signals.py`` and never edited. The log
     reviewers read them (also at /logg/roller/)."""
 
@@ -105,14 +106,3 @@ class RoleChangeAdmin(admin.ModelAdmin):
     search_fields = ["subject_label", "actor_label"]
     date_hierarchy = "at"
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_log_reviewer
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -237,6 +237,8 @@ rules.add_perm(
     "governance.manage_agreements",
     rules.is_authenticated & (is_secretariat | leads_steering_group_of),
 )
+# The regional agreement and every local one (the others: their own group's).
+rules.add_perm("governance.manage_every_agreement", rules.is_authenticated & is_secretariat)
 rules.add_perm(
     "governance.manage_documents", rules.is_authenticated & (is_secretariat | edits_document)
 )

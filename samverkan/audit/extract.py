@@ -80,7 +80,7 @@ HEADINGS = [
     gettext_noop("Roll"),
     gettext_noop("Händelse"),
     gettext_noop("Registrering hos"),
-    gettext_noop("Uppgift"),
+    gettext_noop("Post"),
     gettext_noop("Skäl"),
     gettext_noop("Svarskod"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.models import AccessLog
 from samverkan.forms import DateField, FilterForm
+from samverkan.people.forms import PersonalNumberField
 
 
 def record_types() -> list[tuple[str, str]]:
@@ -24,7 +25,44 @@ def start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class LogFilterForm(FilterForm):
+def people(term: str):
+    """Accounts whose e-mail address or name holds ``term`` (a small table: searched first,
+    then the log through its indexes)."""
+    term = term.strip()
+    return get_user_model().objects.filter(
+        Q(email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+    )
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PeriodForm(forms.Form):
+    """From and to, whole days in Stockholm time; the end may not come before the start."""
+
+    date_from = DateField(label=_("Från och med"), required=False, widget=DATE)
+    date_to = DateField(label=_("Till och med"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
+        return data
+
+    def in_period(self, queryset, field: str = "at"):
+        """As ranges on the indexed column."""
+        data = self.cleaned_data
+        if data.get("date_from"):
+            queryset = queryset.filter(**{f"{field}__gte": start_of_day(data["date_from"])})
+        if data.get("date_to"):
+            end = start_of_day(data["date_to"] + timedelta(days=1))
+            queryset = queryset.filter(**{f"{field}__lt": end})
+        return queryset
+
+
+class LogFilterForm(PeriodForm, FilterForm):
+    field_order = ["user", "object_type", "object_id", "action", "date_from", "date_to"]
     user = forms.CharField(
         label=_("Användare"),
         required=False,
@@ -38,52 +76,30 @@ class LogFilterForm(FilterForm):
         required=False,
         choices=[("", _("Alla händelser"))] + list(AccessLog.Action.choices),
     )
-    date_from = DateField(
-        label=_("Från och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = DateField(
-        label=_("Till och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", _("Alla posttyper"))] + record_types()
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
-        return data
-
     def filter(self, queryset):
         data = self.cleaned_data
         if data.get("user"):
-            # Find the people first (a small table), then their entries through the
-            # (user, at) index; a text search across the whole log would not scale.
-            term = data["user"].strip()
-            users = get_user_model().objects.filter(
-                Q(email__icontains=term)
-                | Q(first_name__icontains=term)
-                | Q(last_name__icontains=term)
-            )
-            queryset = queryset.filter(user__in=users.values("pk"))
+            # Find the people first, then their entries through the (user, at) index; a
+            # text search across the whole log would not scale.
+            queryset = queryset.filter(user__in=people(data["user"]).values("pk"))
         if data.get("object_type"):
             queryset = queryset.filter(object_type=data["object_type"])
         if data.get("object_id"):
             queryset = queryset.filter(object_id=data["object_id"].strip())
         if data.get("action"):
             queryset = queryset.filter(action=data["action"])
-        # Whole days in Stockholm time, as ranges on the indexed column.
-        if data.get("date_from"):
-            queryset = queryset.filter(at__gte=start_of_day(data["date_from"]))
-        if data.get("date_to"):
-            queryset = queryset.filter(at__lt=start_of_day(data["date_to"] + timedelta(days=1)))
-        return queryset
+        return self.in_period(queryset)
 
 
-class RoleChangeFilterForm(FilterForm):
+class RoleChangeFilterForm(PeriodForm, FilterForm):
     """Filters for the role-change log (``accounts.RoleChange``)."""
+
+    field_order = ["subject", "actor", "kind", "date_from", "date_to"]
 
     subject = forms.CharField(
         label=_("Vems roller"),
@@ -98,12 +114,6 @@ class RoleChangeFilterForm(FilterForm):
         help_text=_("E-postadress eller namn, hela eller en del."),
     )
     kind = forms.ChoiceField(label=_("Slag"), required=False)
-    date_from = DateField(
-        label=_("Från och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = DateField(
-        label=_("Till och med"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
     def __init__(self, *args, **kwargs):
         from samverkan.accounts.models import RoleChange
@@ -111,37 +121,36 @@ class RoleChangeFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Alla slag"))] + list(RoleChange.Kind.choices)
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
-        return data
-
-    @staticmethod
-    def people(term: str):
-        term = term.strip()
-        return get_user_model().objects.filter(
-            Q(email__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
-        )
-
     def filter(self, queryset):
         data = self.cleaned_data
         # The person as they are now, or as they were named when the change was made.
         if data.get("subject"):
             term = data["subject"].strip()
             queryset = queryset.filter(
-                Q(subject__in=self.people(term).values("pk")) | Q(subject_label__icontains=term)
+                Q(subject__in=people(term).values("pk")) | Q(subject_label__icontains=term)
             )
         if data.get("actor"):
             term = data["actor"].strip()
             queryset = queryset.filter(
-                Q(actor__in=self.people(term).values("pk")) | Q(actor_label__icontains=term)
+                Q(actor__in=people(term).values("pk")) | Q(actor_label__icontains=term)
             )
         if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
-        if data.get("date_from"):
-            queryset = queryset.filter(at__gte=start_of_day(data["date_from"]))
-        if data.get("date_to"):
-            queryset = queryset.filter(at__lt=start_of_day(data["date_to"] + timedelta(days=1)))
-        return queryset
+        return self.in_period(queryset)
+
+
+class ExtractForm(PeriodForm):
+    """The per-child log extract: the child's number, and a period if wanted."""
+
+    field_order = ["personal_number", "date_from", "date_to"]
+    personal_number = PersonalNumberField(
+        help_text=_("Barnets personnummer eller samordningsnummer.")
+    )
+
+    def query(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "personal_number": data["personal_number"],
+            "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
+            "date_to": data["date_to"].isoformat() if data.get("date_to") else None,
+        }

@@ -1,40 +1,13 @@
 """The per-child log extract, for the log reviewer (see ``extract.py``)."""
 
-from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.extract import extract_for
+from samverkan.audit.forms import ExtractForm
 from samverkan.exports.views import request_export
-from samverkan.forms import DateField
 from samverkan.pagination import paginate
-from samverkan.people.forms import PersonalNumberField
 from samverkan.permissions import Action, permission_required, record
-
-DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class ExtractForm(forms.Form):
-    personal_number = PersonalNumberField(
-        help_text=_("Barnets personnummer eller samordningsnummer.")
-    )
-    date_from = DateField(label=_("Från och med"), required=False, widget=DATE)
-    date_to = DateField(label=_("Till och med"), required=False, widget=DATE)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("Slutdatum kan inte ligga före startdatum."))
-        return data
-
-    def query(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "personal_number": data["personal_number"],
-            "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
-            "date_to": data["date_to"].isoformat() if data.get("date_to") else None,
-        }
-
 
 FORMATS = {"pdf": "audit.child_extract.pdf", "xlsx": "audit.child_extract.xlsx"}
 

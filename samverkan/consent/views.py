@@ -67,7 +67,7 @@ def add(request, kind, pk):
         user=request.user,
     )
     if kind == "barn":
-        occasion = _("Hela barnets uppgifter hos %(unit)s") % {"unit": holder}
+        occasion = _("Alla barnets uppgifter hos %(unit)s") % {"unit": holder}
     else:
         occasion = f"{model._meta.verbose_name.capitalize()} {purpose}"
     context = {

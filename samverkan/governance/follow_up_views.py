@@ -39,7 +39,7 @@ def _check_year(year: int) -> None:
 
 def _visible_groups(user):
     groups = LocalGroup.objects.order_by("name")
-    if user.is_secretariat:
+    if allowed(user, "governance.view_county"):
         return groups
     seats = Membership.objects.current().filter(user=user, body__local_group__isnull=False)
     return groups.filter(pk__in=seats.values("body__local_group_id"))

@@ -21,7 +21,7 @@ MANAGE_AGREEMENTS = "governance.manage_agreements"
 def manageable_groups(user):
     """The local groups whose agreements ``user`` may write: every group for the
     secretariat, otherwise the groups whose steering group the user leads."""
-    if user.is_secretariat:
+    if allowed(user, "governance.manage_every_agreement"):
         return LocalGroup.objects.all()
     seats = Membership.objects.current().filter(
         user=user, role__in=Membership.LEADING_ROLES, body__kind=Body.Kind.STEERING

@@ -97,7 +97,7 @@ def agreement_form(request, pk=None):
             raise PermissionDenied
         agreement = Agreement()
     form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
-    if not agreement.pk and not request.user.is_secretariat:
+    if not agreement.pk and not allowed(request.user, "governance.manage_every_agreement"):
         groups = list(manageable_groups(request.user)[:2])
         if len(groups) == 1:
             form.initial["local_group"] = groups[0].pk

@@ -160,7 +160,7 @@ def plan_create(request):
                 record(request, existing, reason=gettext_lazy("Hänvisades till befintlig SIP"))
                 form.add_error(
                     None,
-                    _("Er verksamhet har redan en öppen SIP för barnet: %(ref)s.")
+                    _("Din verksamhet har redan en öppen SIP för barnet: %(ref)s.")
                     % {"ref": existing.reference},
                 )
                 return render(request, "sip/plan_create.html", {"form": form, "existing": existing})

@@ -126,7 +126,7 @@ def test_sip_from_start_to_family_copy(page, demo_site):
     # The unit already has an open plan for the child: it is pointed to, not copied.
     submit(page, "Påbörja planen")
     expect(page).to_have_url(f"{demo_site}/sip/ny/")
-    expect_errors(page, f"Er verksamhet har redan en öppen SIP för barnet: {demo_plan.reference}.")
+    expect_errors(page, f"Din verksamhet har redan en öppen SIP för barnet: {demo_plan.reference}.")
     assert Plan.objects.count() == plans_before
     link(page, f"Gå till {demo_plan.reference}")
     expect(page).to_have_url(f"{demo_site}/sip/{demo_plan.reference}/")
