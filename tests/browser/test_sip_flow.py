@@ -370,8 +370,8 @@ def test_sip_from_start_to_family_copy(page, demo_site):
         ]
     )
     expect(page.locator("main .ds-alert[data-color=info]")).to_contain_text(
-        "När samtycket sparas får de verksamheter som står ovan ta del av Stockholms stads "
-        "uppgifter om barnet för det här tillfället"
+        "När samtycket sparas får de verksamheter som står ovan ta del av uppgifterna om "
+        "barnet från Stockholms stad, för det här tillfället och under perioden"
     )
     expect(page.get_by_label("Inskannat samtycke")).to_be_visible()
     assert not Consent.objects.for_purpose(plan).exists()  # nothing saved before confirming
