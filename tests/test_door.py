@@ -375,3 +375,17 @@ def test_a_unit_cannot_name_units_outside_the_case_in_a_consent(client, people, 
     assert response.status_code == 200
     assert "units" in response.context["form"].errors
     assert not Consent.objects.for_purpose(case).exists()
+
+
+def test_a_convener_of_another_principal_can_be_named_in_the_consent(client, people, real_child):
+    """The case lists consent as missing for the convener's unit, and the consent form can
+    name it: what the case page asks for can be done."""
+    case = ForumCase.objects.filter(child=real_child).exclude(status="decided").get()
+    bup_manager = people["enhetschef.primabarn"]
+    ForumCase.objects.filter(pk=case.pk).update(convener=bup_manager)
+    bup = Unit.objects.get(name="Prima Barn BUP Rinkeby-Kista")
+    client = login(client, people["handlaggare.rinkeby"])
+    page = client.get(case.get_absolute_url())
+    assert bup in page.context["lacking_consent"]
+    form = client.get(reverse("consent:add", args=["individforum", case.pk])).context["form"]
+    assert bup in form.fields["units"].queryset

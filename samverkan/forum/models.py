@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.organisations.models import UnitMembership
 from samverkan.references import next_reference
 
 CONVENE_WITHIN = datetime.timedelta(days=14)
@@ -149,7 +150,13 @@ class ForumCase(models.Model):
         return self.raised_by_unit
 
     def party_unit_ids(self) -> set[int]:
-        return {self.raised_by_unit_id, *self.invitees.values_list("unit_id", flat=True)}
+        """The raising unit, the invited units and the convener's units."""
+        convener = UnitMembership.objects.current().filter(user_id=self.convener_id)
+        return {
+            self.raised_by_unit_id,
+            *self.invitees.values_list("unit_id", flat=True),
+            *convener.values_list("unit_id", flat=True),
+        }
 
     @classmethod
     def next_reference(cls, year: int) -> str:
