@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 
 from samverkan.audit import chain
 from samverkan.audit.models import AccessLog, AccessLogChain
+from samverkan.network import client_ip
 
 # Longest value each text column takes; longer values are cut, never refused.
 _LIMITS = {
@@ -35,15 +36,6 @@ _LIMITS = {
     for f in AccessLog._meta.get_fields()
     if getattr(f, "max_length", None) and f.name != "hash"
 }
-
-
-def client_ip(request) -> str | None:
-    # Behind a load balancer, REMOTE_ADDR is the balancer; it must then set X-Forwarded-For
-    # and the README says to trust only that hop. The last address is the one it added.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def role_label(user) -> str:
@@ -106,17 +98,22 @@ class _Head(NamedTuple):
 # its own last committed write left. Only a guess: the write checks it in the database.
 _known: dict[tuple, _Head] = {}
 _ATTEMPTS = 3  # compare-and-set tries before locking the head
+_MOVE_ONE_IN = 4
 
 
 class _Writer(threading.local):
     """The chain this process (this thread of it) writes to: its own, so that the head it
     remembers is usually still the chain's head. It starts from the thread's id, which for a
     process's main thread is the process id (workers started together get neighbouring ids,
-    so different chains); a writer that finds that another process wrote to its chain moves
-    to another chain, at random."""
+    so different chains). A writer that finds that another wrote to its chain since its own
+    last write there moves to another chain at random, one time in ``_MOVE_ONE_IN``: two
+    writers that meet then usually part with one staying (if both always moved, writers as
+    many as the chains would keep changing places). On arriving, what the writer remembers
+    of its new chain is old news, not a sign of company."""
 
     ident = None
     base = 0
+    last = None  # the chain of this writer's last committed write
 
     def chain(self) -> int:
         ident = get_native_id()
@@ -156,6 +153,7 @@ def append(entries: list[AccessLog]) -> list[AccessLog]:
         return entries
     key = (db.alias, db.settings_dict["NAME"], number)
     head, new, moved_by_others = _known.get(key), None, False
+    settled = _writer.last == number
     with db.cursor() as cursor:
         for attempt in range(1, _ATTEMPTS + 1):
             if head is None:
@@ -175,7 +173,8 @@ def append(entries: list[AccessLog]) -> list[AccessLog]:
 
     def remember(new=new):
         _known[key] = new
-        if moved_by_others:
+        _writer.last = number
+        if moved_by_others and settled and secrets.randbelow(_MOVE_ONE_IN) == 0:
             _writer.move()
 
     # Once the rows are committed (at once for a GET): a rolled-back write leaves no trace.
