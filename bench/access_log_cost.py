@@ -25,7 +25,11 @@ connection, as N gunicorn workers would be; the modes alternate round by round, 
 prints throughput too: with several commits in flight PostgreSQL flushes the WAL for
 them together, and one process's wait for the disk is another's time on the CPU);
 --rounds R (with --clients: rounds per mode, default 10, each of --repeat requests shared
-out among the clients).
+out among the clients). With --clients, "head statements" is the statements per logged
+request that touched a chain's head (1.00: every write was one statement, no writer found
+its chain moved by another), and on PostgreSQL "WAL flushes" the flushes of the WAL per
+logged request, counted cluster-wide from ``pg_stat_wal`` (so anything else writing to the
+cluster meanwhile counts too): under 1 when commits shared a flush.
 """
 
 import argparse
@@ -167,11 +171,21 @@ def client_process(pipe, pages, async_commit: bool) -> None:
     connections.close_all()
 
 
+def wal_syncs() -> int | None:
+    """PostgreSQL: how many times the WAL has been flushed to disk, by anyone in the cluster
+    (the statistics lag by up to a second)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT wal_sync FROM pg_stat_wal")
+        return cursor.fetchone()[0]
+
+
 def concurrent(pages, clients: int, rounds: int, repeat: int, async_commit: bool) -> list[float]:
     print(
         f"{'page':<30} {'off median':>10} {'on median':>9} {'overhead':>8} {'off p95':>8} "
         f"{'on p95':>7} {'off req/s':>9} {'on req/s':>8} {'throughput':>10} "
-        f"{'head statements':>15}"
+        f"{'head statements':>15} {'WAL flushes':>11}"
     )
     connections.close_all()  # each client process opens its own
     context = multiprocessing.get_context("fork")
@@ -197,6 +211,7 @@ def concurrent(pages, clients: int, rounds: int, repeat: int, async_commit: bool
         run(page, True, 10)  # warm up: templates, connections, the chains' heads
         run(page, False, 10)
         times, walls, heads = {True: [], False: []}, {True: 0.0, False: 0.0}, 0
+        flushed = wal_syncs()
         for _ in range(rounds):
             modes = [True, False]
             random.shuffle(modes)
@@ -209,11 +224,13 @@ def concurrent(pages, clients: int, rounds: int, repeat: int, async_commit: bool
         overhead = (on - off) / off * 100
         overall.append(overhead)
         rate = {log: len(times[log]) / walls[log] for log in (True, False)}
+        time.sleep(1.5)  # the statistics of the last round
+        flushes = "" if flushed is None else f"{(wal_syncs() - flushed) / len(times[True]):.2f}"
         print(
             f"{name:<30} {off:>8.2f}ms {on:>7.2f}ms {overhead:>7.1f}% "
             f"{percentile(times[False], 0.95):>6.2f}ms {percentile(times[True], 0.95):>5.2f}ms "
             f"{rate[False]:>9.0f} {rate[True]:>8.0f} {(rate[True] / rate[False] - 1) * 100:>9.1f}% "
-            f"{heads / len(times[True]):>15.2f}"
+            f"{heads / len(times[True]):>15.2f} {flushes:>11}"
         )
     for pipe in pipes:
         pipe.send(None)
