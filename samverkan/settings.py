@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "samverkan.audit.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "samverkan.accounts.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "samverkan.accounts.middleware.RequireMFAMiddleware",
@@ -219,14 +219,36 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # With REQUIRE_MFA=1, users whose role lets them see a child's data must set up TOTP first.
 REQUIRE_MFA = env_bool("REQUIRE_MFA", False)
 
-# Single sign-on (SITHS, Freja eID or a municipality's own IdP) through OpenID Connect.
+# Single sign-on (SITHS, Freja eID or a municipality's own IdP) through OpenID Connect
+# (samverkan/accounts/sso.py). Configured here only, from the environment.
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5  # seconds for each call to the provider
+# New people get an account at their first SSO login only with this on, and only with an
+# e-mail address the provider says it has verified.
 SSO_AUTO_SIGNUP = env_bool("SSO_AUTO_SIGNUP", False)
+# A login the provider says was two-factor needs no TOTP code on top: an acr value listed
+# here (Swedish assurance levels 3 and 4, for SITHS and Freja eID+), an amr value listed
+# here, or amr values of two kinds of factor (e.g. hwk + pin).
+OIDC_MFA_ACR = env_list(
+    "OIDC_MFA_ACR",
+    "http://id.elegnamnden.se/loa/1.0/loa3,http://id.elegnamnden.se/loa/1.0/loa4,"
+    "http://id.elegnamnden.se/loa/1.0/eidas-sub,http://id.elegnamnden.se/loa/1.0/eidas-high,"
+    "http://id.sambi.se/loa/loa3,http://id.sambi.se/loa/loa4",
+)
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", "mfa")
+# Hosts besides the provider's own (from its discovery document) that a form may lead to.
+OIDC_FORM_ACTION_HOSTS = env_list("OIDC_FORM_ACTION_HOSTS", "")
+OIDC_TOKEN_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
 if os.environ.get("OIDC_SERVER_URL"):
+    OIDC_TOKEN_AUTH_METHOD = os.environ.get("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+    if OIDC_TOKEN_AUTH_METHOD not in OIDC_TOKEN_AUTH_METHODS:
+        raise ImproperlyConfigured(
+            f"OIDC_TOKEN_AUTH_METHOD must be one of {', '.join(OIDC_TOKEN_AUTH_METHODS)}."
+        )
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
         {
             "provider_id": os.environ.get("OIDC_PROVIDER_ID", "sso"),
@@ -235,14 +257,15 @@ if os.environ.get("OIDC_SERVER_URL"):
             "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
             "settings": {
                 "server_url": os.environ["OIDC_SERVER_URL"],
-                "token_auth_method": os.environ.get(
-                    "OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
-                ),
+                "token_auth_method": OIDC_TOKEN_AUTH_METHOD,
                 "fetch_userinfo": True,
                 "oauth_pkce_enabled": True,
             },
         }
     )
+# Whom people write to when they cannot get in (shown to someone whose SSO login matched no
+# account, and on the log-in page).
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -11,6 +11,7 @@ admin.site.index_title = _("Systemadministration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("konto/", include("samverkan.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("katalog/", include("samverkan.organisations.urls")),
     path("logg/", include("samverkan.audit.urls")),

@@ -675,7 +675,7 @@ def _in_admin(route_id: str) -> bool:
     return route_id.startswith(("admin:", "admin/"))
 
 
-ALLAUTH_NAMES = ("account_", "mfa_", "socialaccount_", "openid_connect_")
+ALLAUTH_NAMES = ("account_", "mfa_", "socialaccount_", "openid_connect_", "sso_")
 
 
 def _in_allauth(route_id: str) -> bool:
@@ -1064,7 +1064,8 @@ def test_admin_group(client, county, logged, outsider, who):
 
 # The accounts pages an anonymous visitor may open (200); every other one redirects within
 # /konto/ (301 for allauth's old addresses, 302 to the log-in page), answers 404 for a
-# provider that does not exist, or 401 (the single sign-on error page).
+# provider that does not exist, 401 (the single sign-on error page) or 403 (single sign-on's
+# "no account is opened for you", which takes the place of allauth's sign-up form).
 ALLAUTH_PUBLIC = {
     "account_inactive",
     "account_signup",  # says that there is no self sign-up
@@ -1092,6 +1093,8 @@ def test_allauth_group(client, county, logged, outsider, who):
             ok = status == 200
         elif status in (301, 302):
             ok = response.url.startswith("/konto/")
+        elif found.id == "socialaccount_signup":
+            ok = status == 403 and "inte öppnat" in response.text
         else:
             ok = status in (401, 404)
         if not ok:

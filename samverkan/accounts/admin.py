@@ -105,4 +105,3 @@ class RoleChangeAdmin(AppendOnlyLogAdmin):
     list_filter = ["kind", "source"]
     search_fields = ["subject_label", "actor_label"]
     date_hierarchy = "at"
-

@@ -11,3 +11,10 @@ class AccountsConfig(AppConfig):
         from samverkan.accounts import signals
 
         signals.connect()
+
+        # What the session keeps about a login through the identity provider.
+        from allauth.account.signals import user_logged_in
+
+        from samverkan.accounts import sso
+
+        user_logged_in.connect(sso.remember_login, dispatch_uid="samverkan.sso")
