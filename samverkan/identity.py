@@ -1,5 +1,6 @@
 """Finds what identifies a person in free text: personnummer and samordningsnummer (valid
-ones, with or without century and separator), e-mail addresses and phone numbers.
+ones, with or without century and separator), reservnummer (``normalise_reserve_number``
+says which), e-mail addresses and phone numbers.
 
 Deviation reports, minutes and other free text that travels must carry no child's identity;
 forms with ``NoIdentityMixin`` refuse to save text in which this finds anything, and show
@@ -12,23 +13,89 @@ every save of a field that may hold a megabyte): each pattern either has a bound
 ``bench/identity_check.py`` measures it.
 """
 
+import datetime
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from personnummer import personnummer
+from stdnum import luhn
 
 # 10 or 12 digits, optionally with "-", "+" or a space before the last four.
 NUMBER = re.compile(r"(?<![\d-])(\d{6}|\d{8})[-+ ]?(\d{4})(?![\d-])")
+# Reservnummer, the two formats ``normalise_reserve_number`` accepts, as typed: Region
+# Stockholm's twelve digits (one separator allowed after the sixth or the eighth), and a
+# birth date followed by four characters, the first a letter.
+RESERVE_REGION = re.compile(r"(?<![\d-])99[0-9]{4}(?:[- ]?[0-9]{6}|[0-9]{2}[- ]?[0-9]{4})(?![\d-])")
+RESERVE_DATED = re.compile(r"(?<![\w-])([0-9]{8})([- ]?)([A-Za-z][A-Za-z0-9]{3})(?![\w-])")
 # A local part, "@", and a domain with at least one dot.
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # The same, but only where a local part can begin: not right after one of its characters.
 EMAIL_START = re.compile(r"(?<![\w.+-])" + EMAIL.pattern)
 # Swedish numbers: +46 / 0046 / 0, then 7-10 more digits with optional spaces or dashes.
-PHONE = re.compile(r"(?<![\w+])(?:\+46|0046|0)[\s-]?\(?0?\)?[1-9](?:[\s-]?\d){5,9}(?!\d)")
+PHONE = re.compile(r"(?<![\w+-])(?:\+46|0046|0)[\s-]?\(?0?\)?[1-9](?:[\s-]?\d){5,9}(?!\d)")
+
+
+def normalise_reserve_number(value: str) -> str:
+    """A reservnummer as it is stored; ValueError for anything else.
+
+    A reservnummer is the temporary identity a child without personnummer or
+    samordningsnummer is given (newly arrived, unaccompanied). Two formats are accepted,
+    and neither can be taken for a personnummer:
+
+    - Region Stockholm's: twelve digits "99ÅÅÅÅNNNNNK": 99, the year the number was given
+      (1980 to this year), a five-digit serial and a check digit (Luhn over digits 5-12),
+      as Region Stockholm's Vårdgivarguiden and Inera's list of regional formats describe
+      it. Stored as the twelve digits. (No one is born in the year 99xx:
+      ``people.models.normalise_personal_number`` refuses such a "personnummer".)
+    - A birth date and a series: "ÅÅÅÅMMDD-XNNN": the child's birth date (a real date from
+      1900 on, not in the future), then four letters (A-Z) or digits, the first a letter,
+      as other regions and the units' own systems write them (Västra Götaland's
+      "19810829M071"). Stored with the hyphen, in capitals.
+    """
+    typed = (value or "").strip()
+    if RESERVE_REGION.fullmatch(typed):
+        digits = re.sub(r"[- ]", "", typed)
+        if 1980 <= int(digits[2:6]) <= timezone.localdate().year and luhn.is_valid(digits[4:]):
+            return digits
+        raise ValueError(value)
+    match = RESERVE_DATED.fullmatch(typed)
+    if match and _is_birth_date(match.group(1)):
+        return f"{match.group(1)}-{match.group(3).upper()}"
+    raise ValueError(value)
+
+
+def _is_birth_date(digits: str) -> bool:
+    """Whether "ÅÅÅÅMMDD" is a real day from 1900 on, and not in the future."""
+    try:
+        day = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return False
+    return datetime.date(1900, 1, 1) <= day <= timezone.localdate()
+
+
+def _is_reserve_number(candidate: str) -> bool:
+    try:
+        normalise_reserve_number(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def _reserve_numbers(text: str) -> Iterator[re.Match]:
+    """Reservnummer in free text: what ``normalise_reserve_number`` accepts. A date and
+    four letters after a space ("20240115 mejl") is a date and a word, not a number."""
+    for match in RESERVE_REGION.finditer(text):
+        if _is_reserve_number(match.group(0)):
+            yield match
+    for match in RESERVE_DATED.finditer(text):
+        digits, separator, series = match.groups()
+        if _is_birth_date(digits) and not (separator == " " and series.isalpha()):
+            yield match
 
 
 @dataclass(frozen=True)
@@ -40,6 +107,7 @@ class Finding:
     def label(self) -> str:
         return {
             "personal_number": _("personnummer eller samordningsnummer"),
+            "reserve_number": _("reservnummer"),
             "email": _("e-postadress"),
             "phone": _("telefonnummer"),
         }[self.kind]
@@ -76,9 +144,12 @@ def find_identity(text: str) -> list[Finding]:
             valid = personnummer.valid(candidate)
         except Exception:  # the library raises on some malformed input
             valid = False
-        if valid:
+        if valid and not _is_reserve_number(candidate):
             findings.append(Finding("personal_number", candidate))
             spans.append(match.span())
+    for match in _reserve_numbers(text):
+        findings.append(Finding("reserve_number", match.group(0)))
+        spans.append(match.span())
     for match in _emails(text):
         findings.append(Finding("email", match.group(0)))
         spans.append(match.span())

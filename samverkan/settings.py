@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "samverkan.sip",
     "samverkan.governance",
     "samverkan.exports",
+    "samverkan.notifications",
+    "samverkan.assignments",
+    "samverkan.agenda",
     "samverkan.demo",
     "django_tasks",
     "django_tasks_db",
@@ -132,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samverkan.context_processors.site",
+                "samverkan.notifications.context_processors.unread",
             ],
         },
     },
@@ -388,6 +392,11 @@ AUDIT_LOG_KEY = os.environ.get("AUDIT_LOG_KEY", "") or hmac.new(
 ACCESS_LOG_CHAINS = int(os.environ.get("ACCESS_LOG_CHAINS", "8"))
 if ACCESS_LOG_CHAINS < 1:
     raise ImproperlyConfigured("ACCESS_LOG_CHAINS must be 1 or more.")
+
+# How many meetings a year a body that meets "several times a year" (BUSSAM) must hold.
+SEVERAL_PER_YEAR_MEETINGS = int(os.environ.get("SEVERAL_PER_YEAR_MEETINGS", "4"))
+# A question waiting for a steering group or BUSSAM longer than this shows as overdue.
+INBOX_OVERDUE_DAYS = int(os.environ.get("INBOX_OVERDUE_DAYS", "60"))
 
 # Lists show this many rows a page.
 PAGE_SIZE = 50

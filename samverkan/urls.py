@@ -22,6 +22,9 @@ urlpatterns = [
     path("sip/", include("samverkan.sip.urls")),
     path("styrning/", include("samverkan.governance.urls")),
     path("exporter/", include("samverkan.exports.urls")),
+    path("meddelanden/", include("samverkan.notifications.urls")),
+    path("uppdrag/", include("samverkan.assignments.urls")),
+    path("inkorg/", include("samverkan.agenda.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

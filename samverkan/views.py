@@ -5,19 +5,21 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from samverkan.governance.library import due_for_review
-from samverkan.organisations.models import LocalGroup
+from samverkan.organisations.models import Body, LocalGroup
 from samverkan.organisations.standing import standing
 from samverkan.permissions import allowed
+from samverkan.start import todo
 
 
 @login_required
 def home(request):
-    """The start page: one section for each role the user holds."""
+    """The start page: first what waits for this person (the to-do list), then a section
+    for each role the user holds."""
     roles = standing(request.user)
-    context = {"roles": roles, "reviews_due": due_for_review(request.user).count()}
+    context = {"roles": roles, "todo": todo.items(request.user)}
     if allowed(request.user, "deviations.secretariat"):
         context["group_count"] = LocalGroup.objects.count()
+        context["bussam_bodies"] = Body.objects.filter(kind=Body.Kind.BUSSAM)
     return render(request, "home.html", context)
 
 

@@ -519,3 +519,34 @@ def test_patterns_query_count_is_constant(client_for, secretariat, county):
     grow(county, 15)
     _, large = count_queries(client, url)
     assert large == small
+
+
+# --- returned to BUSSAM (issue 11, item 6) ----------------------------------------------------
+@pytest.fixture
+def bussam_member(make_user):
+    from samverkan.organisations.models import Body, Membership
+    from tests.helpers import seat
+
+    body = Body.objects.create(name="BUSSAM", kind="bussam", level="county", cadence="yearly")
+    user = make_user("bussam@example.org")
+    seat(body, user, Membership.Role.MEMBER)
+    return user
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_bussam_members_read_the_county_reports(client_for, bussam_member, county, name):
+    response = client_for(bussam_member).get(reverse(f"deviations:{name}") + PERIOD)
+    assert response.status_code == 200
+
+
+def test_bussam_members_get_no_links_to_single_reports(client_for, bussam_member, county):
+    page = client_for(bussam_member).get(reverse("deviations:compilation") + PERIOD).text
+    assert reverse("deviations:inbox") not in page.split("<main", 1)[1]
+    assert client_for(bussam_member).get(reverse("deviations:inbox")).status_code == 403
+
+
+def test_bussam_members_read_the_county_follow_up(client_for, bussam_member):
+    from samverkan.governance.forms_follow_up import default_year
+
+    response = client_for(bussam_member).get(reverse("governance:county", args=[default_year()]))
+    assert response.status_code == 200

@@ -13,9 +13,10 @@ from stdnum import luhn
 
 from samverkan.audit.models import AccessLog
 from samverkan.deviations import ladder
-from samverkan.deviations.models import Action, Category, Deviation, Notice
+from samverkan.deviations.models import Action, Category, Deviation
 from samverkan.forum.models import ForumCase
 from samverkan.identity import find_identity
+from samverkan.notifications.models import Notification
 from samverkan.organisations.models import Body, Membership, Unit, UnitMembership
 from tests.helpers import employ, seat
 
@@ -299,15 +300,18 @@ def step(client, deviation, to_step, note="Hanterat", **extra):
     )
 
 
-def test_supervisor_resolves_and_the_reporter_is_told(client_for, submitted, manager, staff):
-    response = step(
-        client_for(manager), submitted, "resolved", "Rutinen för remisser är förtydligad."
-    )
+def test_supervisor_resolves_and_the_reporter_is_told(
+    client_for, submitted, manager, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = step(
+            client_for(manager), submitted, "resolved", "Rutinen för remisser är förtydligad."
+        )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.step == "resolved" and submitted.outcome.startswith("Rutinen")
-    notice = Notice.objects.get(user=staff)
-    assert "avslutad" in notice.text
+    notice = Notification.objects.get(user=staff)
+    assert "avslutad" in notice.text and notice.url == submitted.get_absolute_url()
     assert mail.outbox and mail.outbox[-1].to == [staff.email]
     assert "Rutinen för remisser" in mail.outbox[-1].body
     assert [e.to_step for e in submitted.events.all()] == ["supervisors", "resolved"]

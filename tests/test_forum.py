@@ -201,6 +201,50 @@ def test_bad_input_when_raising_saves_nothing(
     assert not ForumCase.objects.exists() and not Child.objects.exists()
 
 
+def test_raising_a_case_noticed_more_than_two_weeks_ago_says_the_deadline_has_passed(
+    client_for, staff, school, group, convener
+):
+    noticed = TODAY - datetime.timedelta(days=20)
+    deadline = noticed + datetime.timedelta(days=14)
+    client = client_for(staff)
+    response = client.post(
+        reverse("forum:raise"),
+        raise_data(school, group, convener, noticed_on=noticed.isoformat()),
+        follow=True,
+    )
+    case = ForumCase.objects.get()
+    assert response.redirect_chain == [(case.get_absolute_url(), 302)]
+    [message] = list(response.context["messages"])
+    assert message.level_tag == "warning"
+    assert str(message) == (
+        f"Ärendet {case.reference} är anmält, men tidsgränsen på 14 dagar har redan "
+        f"passerats: behovet uppmärksammades {noticed.isoformat()}, och forumet skulle ha "
+        f"sammanträtt senast {deadline.isoformat()}. Sammankalla forumet så snart som möjligt."
+    )
+    assert "Forumet ska sammanträda senast" not in response.text
+    assert "6 dagar försenat" in response.text  # and the case page says it too
+
+
+@pytest.mark.parametrize("days_ago", [0, 14])
+def test_raising_a_case_within_the_deadline_says_when_the_forum_must_meet(
+    client_for, staff, school, group, convener, days_ago
+):
+    noticed = TODAY - datetime.timedelta(days=days_ago)
+    response = client_for(staff).post(
+        reverse("forum:raise"),
+        raise_data(school, group, convener, noticed_on=noticed.isoformat()),
+        follow=True,
+    )
+    case = ForumCase.objects.get()
+    [message] = list(response.context["messages"])
+    assert message.level_tag == "success"
+    deadline = (noticed + datetime.timedelta(days=14)).isoformat()
+    assert str(message) == (
+        f"Ärendet {case.reference} är anmält. Forumet ska sammanträda senast {deadline}."
+    )
+    assert "passerats" not in response.text
+
+
 def test_the_convener_must_manage_a_unit_in_the_working_group(
     client_for, staff, school, group, convener, make_user
 ):
@@ -510,6 +554,41 @@ def test_protocol_draft_sign_lock_and_correct(
     protocol.refresh_from_db()
     assert draft.background == "Rättat" and protocol.background == "Skolan har larmat om frånvaro."
     assert client.get(url("protocol", convened, 1)).status_code == 200
+
+
+def test_the_convener_can_be_listed_among_those_present_when_their_unit_is_no_party(
+    client_for, case, convener, school, bup, social
+):
+    """The convener's unit (the social services) is not invited: it used to be missing from
+    the units those present can be chosen from, so the convener could not be listed."""
+    client = client_for(convener)
+    client.post(
+        url("convene", case),
+        {"convener": convener.pk, "meeting_on": TODAY.isoformat(), "meeting_time": "10:00",
+         "meeting_place": "Rum 1", "invited_units": [bup.pk]},
+    )  # fmt: skip
+    assert not case.invitees.filter(unit=social).exists()
+
+    formsets = client.get(url("protocol_edit", case)).context["formsets"]
+    present = formsets["attendees"].forms[0].fields["unit"].queryset
+    assert set(present) == {school, bup, social}
+    assert social not in formsets["views"].forms[0].fields["unit"].queryset  # not a party
+
+    data = protocol_post(case, [social, bup])
+    data["syn-0-unit"] = school.pk  # the parties' views stay with the parties
+    response = client.post(url("protocol_edit", case), data)
+    assert response.status_code == 302, response.context["formsets"]["attendees"].errors
+    attendee = case.protocols.get().attendees.get()
+    assert (attendee.name, attendee.unit) == ("Cecilia Chef", social)
+
+    # A unit that is neither a party nor the convener's is still refused.
+    other = Unit.objects.create(principal=school.principal, name="Annan enhet", area=school.area)
+    response = client.post(
+        url("protocol_edit", case), {**data, "narvarande-0-unit": other.pk, "background": "X"}
+    )
+    assert response.status_code == 200
+    assert response.context["formsets"]["attendees"].forms[0].errors["unit"]
+    assert case.protocols.get().background == "Skolan har larmat om frånvaro."
 
 
 def test_protocol_needs_a_booked_meeting(client_for, case, convener):

@@ -13,6 +13,7 @@ from samverkan.governance.models import (
     AgreementRevision,
     ConvenerRotation,
     Document,
+    RotationTurn,
     Signatory,
 )
 from samverkan.organisations.models import Body, LocalGroup, Membership, Principal
@@ -407,21 +408,25 @@ def test_documents_past_review_are_listed_for_their_editor_only(
 
 
 # --- The rotation and the demo ----------------------------------------------------------------
-def test_convener_rotation(steering):
-    rotation = ConvenerRotation.objects.create(
-        body=steering,
-        start_year=2020,
-        order=["KSON", "Barn- och skolnämnden och Utbildningsnämnden", "Socialnämnden"],
-    )
-    assert rotation.convener_for(2020) == "KSON"
-    assert rotation.convener_for(2021) == "Barn- och skolnämnden och Utbildningsnämnden"
-    assert rotation.convener_for(2022) == "Socialnämnden"
-    assert rotation.convener_for(2023) == "KSON"
-    assert rotation.convener_for(2026) == "KSON"
+def test_convener_rotation(steering, municipality, region):
+    rotation = ConvenerRotation.objects.create(body=steering, start_year=2020)
+    for position, (principal, party) in enumerate(
+        [(region, ""), (municipality, "Barn- och skolnämnden"), (municipality, "Socialnämnden")],
+        start=1,
+    ):
+        RotationTurn.objects.create(
+            rotation=rotation, position=position, principal=principal, party=party
+        )
+    assert str(rotation.convener_for(2020)) == "Region Test"
+    assert str(rotation.convener_for(2021)) == "Barn- och skolnämnden, Testby kommun"
+    assert str(rotation.convener_for(2022)) == "Socialnämnden, Testby kommun"
+    assert str(rotation.convener_for(2023)) == "Region Test"
+    assert str(rotation.convener_for(2026)) == "Region Test"
+    assert rotation.convener_for(2019) is None  # before the rotation began
 
 
 def governance_counts():
-    models = [Agreement, Signatory, AgreementRevision, Document, ConvenerRotation]
+    models = [Agreement, Signatory, AgreementRevision, Document, ConvenerRotation, RotationTurn]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -469,12 +474,14 @@ def test_demo_agreements_documents_and_rotation(demo, client):
 
     rotation = ConvenerRotation.objects.get(body__local_group__slug="norrtalje")
     assert rotation.body.kind == "consultation"
-    assert [rotation.convener_for(y) for y in (2020, 2021, 2022, 2023)] == [
-        "KSON",
-        "Barn- och skolnämnden och Utbildningsnämnden",
-        "Socialnämnden",
-        "KSON",
+    kson = "Kommunalförbundet Sjukvård och omsorg i Norrtälje (KSON)"
+    assert [str(rotation.convener_for(y)) for y in (2020, 2021, 2022, 2023)] == [
+        kson,
+        "Barn- och skolnämnden och Utbildningsnämnden, Norrtälje kommun",
+        "Socialnämnden, Norrtälje kommun",
+        kson,
     ]
+    assert Principal.objects.filter(name=kson, kind=Principal.Kind.FEDERATION).exists()
 
     before = governance_counts()
     call_command("seed_demo", quiet=True)
@@ -487,6 +494,19 @@ def test_demo_agreements_documents_and_rotation(demo, client):
     assert "2009-12-18" in page and "2012-05-01" in page and "2014-02-01" in page
     assert "Dokument att granska" in client.get(reverse("home")).text
     assert client.get(reverse("governance:my_reviews")).context["page"].paginator.count >= 1
+
+    # Who convenes Norrtälje's consultation group, any year from 2020, by full name.
+    page = client.get(rotation.get_absolute_url() + "?ar=2029").text
+    assert f"2029 är {kson} sammankallande." in page
+    page = client.get(rotation.get_absolute_url() + "?ar=2030").text
+    assert (
+        "2030 är Barn- och skolnämnden och Utbildningsnämnden sammankallande för Norrtälje "
+        "kommun." in page
+    )
+    # The county bodies meet by the year in the demo too.
+    rows = client.get(reverse("governance:overview")).context["yearly_rows"]
+    assert {row["body"].kind for row in rows} == {"bussam", "presidium", "consultation"}
+    assert all(row["previous_count"] >= 1 for row in rows)
 
 
 # --- Query counts ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from samverkan.forum.models import ForumCase
 from samverkan.governance import indicators, reports
 from samverkan.governance.models import Meeting, YearlyFollowUp
 from samverkan.organisations.models import Area, Body, LocalGroup, Membership, Unit
+from samverkan.organisations.terms import Term
 from samverkan.people.models import Child
 from samverkan.sip.models import FollowUp, Plan, PlanVersion
 from tests.helpers import count_queries, seat
@@ -266,6 +267,40 @@ def test_meetings_across_the_term_boundary(county, steering, staff):
         line.indicator.key: line for s in reports.sections(testby, testby) for line in s["lines"]
     }
     assert lines["meetings_total"].current == 2  # the two July meetings count for no term
+
+
+def test_a_meeting_counts_only_once_held(county, steering, staff):
+    """Issue 11, item 8: a forum meeting booked for later, or a body's meeting not yet held,
+    counts in no indicator until its day has come."""
+    testby = county["testby"]
+    as_of = D(2025, 9, 5)
+    # Held by 5 September: forum cases 1-3 (7, 9, 14 days); case 4's meeting (2025-09-10)
+    # is only booked. Meetings: steering 2025-03-10 (vt); steering 2025-10-10 and working
+    # 2025-09-09 are still to come.
+    numbers = indicators.compute([testby], YEAR, as_of=as_of)[testby.pk]
+    assert numbers["days_to_meeting"] == {"cases": 3, "median": 9.0, "p90": 13.0}
+    assert numbers["meetings"] == {
+        "steering": {"vt": 1, "ht": 0},
+        "working": {"vt": 0, "ht": 0},
+    }
+    # By default the year is judged as of today: a forum meeting and a body's meeting
+    # booked for tomorrow count from tomorrow on.
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    ForumCase.objects.create(
+        local_group=testby, child=county["child"], raised_by_unit=staff_unit(staff),
+        raised_by=staff, raised_on=today, noticed_on=today, meeting_on=tomorrow,
+        status="convened", reason="x",
+    )  # fmt: skip
+    Meeting.objects.create(body=steering, held_on=tomorrow, created_by=staff)
+
+    def counted(year, as_of=None):
+        numbers = indicators.compute([testby], year, as_of=as_of)[testby.pk]
+        return numbers["days_to_meeting"]["cases"], sum(numbers["meetings"]["steering"].values())
+
+    assert counted(today.year, tomorrow)[0] == counted(today.year)[0] + 1
+    in_a_term = Term.containing(tomorrow) is not None
+    assert counted(tomorrow.year, tomorrow)[1] == counted(tomorrow.year)[1] + in_a_term
 
 
 def test_sips_established_in_the_year(county, numbers, before):

@@ -2,6 +2,7 @@
 items, the .ics and who may do what."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -119,6 +120,60 @@ def test_minutes_carry_no_identity(client_for, steering, chair):
     )
     assert "Ta bort personnummer" in response.text
     assert not Meeting.objects.exists()
+
+
+def field_error(html, name):
+    match = re.search(rf'id="id_{name}_error">(.*?)</div>', html, re.S)
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
+
+
+def test_the_identity_message_speaks_of_the_minutes(client_for, steering, chair):
+    """Issue 11, item 8: the minutes form's message is about the minutes, not about a
+    deviation report; it stands at the field, and nothing is saved."""
+    client = client_for(chair)
+    held = meeting(steering, TODAY - datetime.timedelta(days=1), by=chair, agenda="Budget")
+    for address in (
+        reverse("governance:meeting_add", args=[steering.pk]),
+        reverse("governance:meeting_edit", args=[held.pk]),
+    ):
+        response = client.post(
+            address,
+            {
+                "held_on": held.held_on.isoformat(),
+                "agenda": "Budget",
+                "minutes": "Vi talade om barnet med personnummer 20170101-2393.",
+            },
+        )
+        assert response.status_code == 200
+        assert field_error(response.text, "minutes") == (
+            "Ta bort personnummer eller samordningsnummer: ”20170101-2393”. Protokollet får "
+            "inte innehålla personnummer eller andra uppgifter som pekar ut en person."
+        )
+        assert "Avvikelse" not in response.text
+        assert "Rätta följande för att gå vidare" in response.text
+    held.refresh_from_db()
+    assert Meeting.objects.count() == 1 and held.minutes == "" and held.minutes_recorded_at is None
+
+    response = client.post(
+        reverse("governance:meeting_add", args=[steering.pk]),
+        {"held_on": TODAY.isoformat(), "agenda": "Ring 070-123 45 67", "attendees": "a@b.se"},
+    )
+    assert field_error(response.text, "agenda") == (
+        "Ta bort telefonnummer: ”070-123 45 67”. Dagordningen får inte innehålla uppgifter som "
+        "pekar ut en person."
+    )
+    assert field_error(response.text, "attendees") == (
+        "Ta bort e-postadress: ”a@b.se”. Närvarolistan tar bara namn och funktion, inga "
+        "personnummer, e-postadresser eller telefonnummer."
+    )
+    response = client.post(
+        reverse("governance:add_decision", args=[held.pk]), {"text": "Gäller 20170101-2393."}
+    )
+    assert field_error(response.text, "text") == (
+        "Ta bort personnummer eller samordningsnummer: ”20170101-2393”. Beslut i protokollet "
+        "får inte innehålla uppgifter som pekar ut en person."
+    )
+    assert Meeting.objects.count() == 1 and not Decision.objects.exists()
 
 
 def test_decisions_and_action_items(client_for, steering, chair):

@@ -15,6 +15,9 @@ from hypothesis import strategies as st
 from personnummer import personnummer
 
 import samverkan.forms as samverkan_forms
+from samverkan.agenda.forms import PutOnForm
+from samverkan.assignments.forms import AssignmentForm
+from samverkan.assignments.models import Assignment
 from samverkan.audit.forms import ExtractForm, LogFilterForm, RoleChangeFilterForm
 from samverkan.audit.forms import PeriodForm as AuditPeriodForm
 from samverkan.consent.forms import ConsentForm, RevokeForm
@@ -235,6 +238,12 @@ FORMS = {
     ),
     "audit.ExtractForm": (lambda w, d: ExtractForm(d), [], ["date_from", "date_to"]),
     "audit.PeriodForm": (lambda w, d: AuditPeriodForm(d), [], ["date_from", "date_to"]),
+    "agenda.PutOnForm": (lambda w, d: PutOnForm(d, body=w.steering), ["meeting"], []),
+    "assignments.AssignmentForm": (
+        lambda w, d: AssignmentForm(d, instance=Assignment(given_by_body=w.steering)),
+        ["assignee_user", "assignee_body"],
+        ["due_on"],
+    ),
     "consent.ConsentForm": (
         lambda w, d: ConsentForm(
             d, purpose=w.plan, child=w.child, recorder_units=[w.school],
@@ -339,10 +348,12 @@ FORMS = {
 }  # fmt: skip
 
 FORM_CLASSES = {
+    "agenda.PutOnForm": PutOnForm,
     "audit.LogFilterForm": LogFilterForm,
     "audit.RoleChangeFilterForm": RoleChangeFilterForm,
     "audit.ExtractForm": ExtractForm,
     "audit.PeriodForm": AuditPeriodForm,
+    "assignments.AssignmentForm": AssignmentForm,
     "consent.ConsentForm": ConsentForm,
     "consent.RevokeForm": RevokeForm,
     "deviations.DeviationForm": DeviationForm,
@@ -372,8 +383,9 @@ FORM_CLASSES = {
 }
 
 # What each form would save, to show that nothing was.
-MODELS = [Action, Agreement, Attendee, Consent, Decision, Deviation, Document, ForumCase,
-          Intervention, Meeting, PartyView, Participant, Plan, Principal, Tag]  # fmt: skip
+MODELS = [Action, Agreement, Assignment, Attendee, Consent, Decision, Deviation, Document,
+          ForumCase, Intervention, Meeting, PartyView, Participant, Plan, Principal,
+          Tag]  # fmt: skip
 
 
 def counts():

@@ -50,7 +50,9 @@ from django.utils import timezone
 
 from samverkan import permissions
 from samverkan.accounts.models import User
+from samverkan.agenda.models import AgendaItem
 from samverkan.audit.models import AccessLog
+from samverkan.notifications.models import Notification
 
 # --- who ------------------------------------------------------------------------------------
 WORKER = "handlaggare.rinkeby@demo.example"  # owning unit of the child; raised the cases; SIP chair
@@ -61,6 +63,7 @@ SECRETARIAT = "sekretariat@demo.example"
 LOG_REVIEWER = "logg@demo.example"
 ADMIN = "admin@demo.example"  # the system administrator: the admin site, no children, no log
 KURATOR = "kurator.grindskolan@demo.example"  # staff in Norrtälje: a stranger to the child
+NORRTALJE = "folkhalsostrateg@demo.example"  # in Norrtälje's steering group: another group
 
 # --- what ---------------------------------------------------------------------------------
 LOGIN = "/konto/login/"  # a 302 to the log-in page
@@ -93,9 +96,11 @@ class Demo:
     draft: int  # a deviation draft by WORKER
     deviation: int  # a submitted deviation report by WORKER (supervisors' step)
     action: int  # an open action on it, owned by WORKER's unit
+    assignment: int  # given by the steering group (CHAIR) to the working group (CONVENER)
     category: int
     group: str  # the Rinkeby-Kista and Spånga-Tensta local group's slug
     steering: int  # its steering group
+    rotation: int  # Norrtälje's consultation group, whose convener rotates
     meeting: int  # a meeting of that steering group
     agreement: int  # the group's local agreement
     document: int  # a library document edited by CHAIR
@@ -103,6 +108,8 @@ class Demo:
     unit: int  # Socialtjänsten barn och ungdom, Rinkeby-Kista
     year: int  # the last year that has ended
     export: str  # a finished log extract about the child, asked for by LOG_REVIEWER
+    notification: int  # one of WORKER's notifications, pointing at the start page
+    agenda_item: int  # the lifted case, on a planned meeting of the steering group
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,17 @@ ROUTES: list[Route] = [
         outsider=HIDDEN,
         logs=LOGS_CHILD,
         child=True,
+    ),
+    Route(
+        "people:replace_number",
+        lambda d: {"pk": d.child},
+        outsider=HIDDEN,
+        status=ABSENT,
+        logs=LOGS_CHILD,
+        child=True,
+        note="the demo child has its personnummer: no reservnummer to replace (the page with "
+        "one is tested in tests/test_reservnummer.py)",
+        others={BUP: HIDDEN, KURATOR: HIDDEN},
     ),
     # --- consent ------------------------------------------------------------------------
     Route(
@@ -550,6 +568,7 @@ ROUTES: list[Route] = [
         user=CHAIR,
     ),
     Route("governance:meeting", lambda d: {"pk": d.meeting}),
+    Route("governance:rotation", lambda d: {"body_pk": d.rotation}, query="?ar=2031"),
     Route("governance:meeting_edit", lambda d: {"pk": d.meeting}, outsider=ROLE, user=CHAIR),
     Route("governance:meeting_ics", lambda d: {"pk": d.meeting}),
     Route("governance:add_decision", lambda d: {"pk": d.meeting}, outsider=ROLE, user=CHAIR),
@@ -615,6 +634,97 @@ ROUTES: list[Route] = [
         outsider=ROLE,
         user=SECRETARIAT,
         logs=LOGS,
+    ),
+    # --- what waits for a steering group or BUSSAM: its members and the secretariat ---------
+    Route(
+        "agenda:inbox",
+        lambda d: {"pk": d.steering},
+        outsider=403,
+        user=CHAIR,
+        others={SECRETARIAT: 200, KURATOR: 403, WORKER: 403},
+        note="references and principled questions, no identity",
+    ),
+    Route(
+        "agenda:put_on",
+        lambda d: {"pk": d.steering},
+        outsider=403,
+        user=CHAIR,
+        status=302,
+        method=POST,
+        others={KURATOR: 403, WORKER: 403},
+        note="a POST endpoint for the body's leading seats; a GET goes to the inbox",
+    ),
+    Route(
+        "agenda:decision",
+        lambda d: {"pk": d.agenda_item},
+        outsider=403,
+        user=CHAIR,
+        others={KURATOR: 403, WORKER: 403, SECRETARIAT: 200},
+        note="the decision form of a question on the steering group's meeting",
+    ),
+    # --- assignments: the giver body's members, the assignee, the secretariat -------------------
+    Route(
+        "assignments:mine",
+        user=CONVENER,
+        note="one's own assignments (the outsider's list is empty)",
+    ),
+    Route(
+        "assignments:body",
+        lambda d: {"body_pk": d.steering},
+        outsider=ROLE,
+        user=CHAIR,
+        others={SECRETARIAT: 200, BUP: 200, NORRTALJE: ROLE, WORKER: ROLE},
+    ),
+    Route(
+        "assignments:give",
+        lambda d: {"body_pk": d.steering},
+        outsider=ROLE,
+        user=CHAIR,
+        others={SECRETARIAT: 200, BUP: ROLE, NORRTALJE: ROLE},
+        note="the body's chair, convener or secretary; BUP is a plain member",
+    ),
+    Route(
+        "assignments:give_for_deviation",
+        lambda d: {"deviation_pk": d.deviation},
+        outsider=HIDDEN,
+        user=CHAIR,
+        logs=LOGS,
+        others={WORKER: KNOWN, KURATOR: HIDDEN},
+        note="whoever may act on the report's step (CHAIR manages the reporting unit)",
+    ),
+    Route(
+        "assignments:detail",
+        lambda d: {"pk": d.assignment},
+        outsider=HIDDEN,
+        user=CHAIR,
+        logs=LOGS,
+        others={CONVENER: 200, SECRETARIAT: 200, NORRTALJE: HIDDEN, KURATOR: HIDDEN},
+    ),
+    Route(
+        "assignments:close",
+        lambda d: {"pk": d.assignment},
+        outsider=HIDDEN,
+        user=CONVENER,
+        status=302,
+        method=POST,
+        logs=LOGS,
+    ),
+    # --- notifications: one's own ------------------------------------------------------------
+    Route("notifications:list"),
+    Route("notifications:preferences"),
+    Route(
+        "notifications:read_all",
+        outsider=302,
+        status=302,
+        method=POST,
+        note="a POST endpoint; a GET goes to the list",
+    ),
+    Route(
+        "notifications:open",
+        lambda d: {"pk": d.notification},
+        outsider=404,
+        status="/",
+        note="marks it read and goes where it points; someone else's answers 404",
     ),
     # --- files built in the background: for the one who asked ------------------------------
     Route(
@@ -744,6 +854,7 @@ def sample_path(pattern: str) -> str:
 # --- the data: the demo county, once per module ---------------------------------------------
 def _complete() -> Demo:
     """What the demo county lacks for every page to have something to show."""
+    from samverkan.assignments.models import Assignment
     from samverkan.consent.models import Consent
     from samverkan.deviations import ladder
     from samverkan.deviations.models import Action, Category, Deviation
@@ -799,6 +910,11 @@ def _complete() -> Demo:
         deviation=deviation, step=Deviation.Step.SUPERVISORS, text="Gå igenom rutinen",
         owner=social, created_by=worker, due_on=today + datetime.timedelta(days=10),
     )  # fmt: skip
+    assignment = Assignment.objects.create(
+        title="Ta fram en rutin för skolbyten", given_by_body=steering, created_by=chair,
+        assignee_body=Body.objects.get(local_group=group, kind=Body.Kind.WORKING),
+        due_on=today + datetime.timedelta(days=30),
+    )  # fmt: skip
 
     export = Export.objects.create(
         requested_by=User.objects.get(email=LOG_REVIEWER), kind="audit.child_extract.pdf",
@@ -820,9 +936,11 @@ def _complete() -> Demo:
         draft=draft.pk,
         deviation=deviation.pk,
         action=action.pk,
+        assignment=assignment.pk,
         category=category.pk,
         group=group.slug,
         steering=steering.pk,
+        rotation=Body.objects.get(local_group__slug="norrtalje", kind=Body.Kind.CONSULTATION).pk,
         meeting=Meeting.objects.filter(body=steering).order_by("-held_on").first().pk,
         agreement=Agreement.objects.get(local_group=group).pk,
         document=Document.objects.filter(editor=chair).order_by("pk").first().pk,
@@ -830,6 +948,18 @@ def _complete() -> Demo:
         unit=social.pk,
         year=default_year(),
         export=str(export.pk),
+        agenda_item=AgendaItem.objects.create(
+            meeting=Meeting.objects.create(
+                body=steering,
+                held_on=timezone.localdate() + datetime.timedelta(days=30),
+                created_by=chair,
+            ),
+            forum_case=lifted,
+            added_by=chair,
+        ).pk,
+        notification=Notification.objects.create(
+            user=User.objects.get(email=WORKER), text="Test", url=reverse("home")
+        ).pk,
     )
 
 

@@ -20,9 +20,11 @@ Roles:
 
 import rules
 
+from samverkan.assignments.models import Assignment
 from samverkan.consent.access import ChildAccess, ConsentAccess
 from samverkan.consent.models import Consent
 from samverkan.deviations.access import DeviationAccess
+from samverkan.deviations.ladder import next_steps
 from samverkan.deviations.models import Deviation
 from samverkan.exports.models import Export
 from samverkan.forum.access import CaseAccess
@@ -79,6 +81,11 @@ def holds_a_seat(user):
 
 
 LEADING = Membership.LEADING_ROLES
+
+
+@rules.predicate
+def sits_in_bussam(user):
+    return standing(user).sits_in_kind(Body.Kind.BUSSAM)
 
 
 def may_see_personal_data(user) -> bool:
@@ -187,6 +194,10 @@ knows(Plan, "sip.view_plan")
 # --- Deviation reports ----------------------------------------------------------------------
 rules.add_perm("deviations.report", rules.is_authenticated & works_at_a_unit)
 rules.add_perm("deviations.secretariat", rules.is_authenticated & is_secretariat)
+# The county's compilation and patterns (numbers, no identity) are returned to BUSSAM.
+rules.add_perm(
+    "deviations.view_county_reports", rules.is_authenticated & (is_secretariat | sits_in_bussam)
+)
 rules.add_perm("deviations.view_deviation", _asks(DeviationAccess, "may_view"))
 rules.add_perm("deviations.edit_draft", _asks(DeviationAccess, "may_edit_draft"))
 rules.add_perm("deviations.view_reporter", _asks(DeviationAccess, "shows_reporter"))
@@ -258,4 +269,77 @@ rules.add_perm(
 )
 # The steering group's chair, convener or secretary approves the group's own follow-up.
 rules.add_perm("governance.approve_follow_up", rules.is_authenticated & leads_steering_group_of)
-rules.add_perm("governance.view_county", rules.is_authenticated & is_secretariat)
+
+
+@rules.predicate
+def sits_in_body(user, body):
+    return body is not None and any(m.body_id == body.pk for m in standing(user).body_memberships)
+
+
+# What waits for a steering group or BUSSAM: its members, and the secretariat.
+rules.add_perm("governance.view_inbox", rules.is_authenticated & (is_secretariat | sits_in_body))
+rules.add_perm("governance.view_county", rules.is_authenticated & (is_secretariat | sits_in_bussam))
+
+
+# --- Assignments (uppdrag) ------------------------------------------------------------------
+# Each rule takes an assignment. Before one is given, the view asks about an unsaved one that
+# carries only its giver: a body (a meeting's body) or a deviation report.
+def _seat_body_ids(user) -> set[int]:
+    return {m.body_id for m in standing(user).body_memberships}
+
+
+@rules.predicate
+def gives_assignment(user, assignment):
+    """May give for the assignment's giver: the giving body's chair, convener or secretary;
+    for a deviation report, whoever may act on the report's current step."""
+    if assignment is None:
+        return False
+    if assignment.deviation_id is not None:
+        return bool(next_steps(assignment.deviation, user))
+    return any(
+        m.body_id == assignment.given_by_body_id and m.role in LEADING
+        for m in standing(user).body_memberships
+    )
+
+
+@rules.predicate
+def given_by_a_body(user, assignment):
+    return assignment is not None and assignment.given_by_body_id is not None
+
+
+@rules.predicate
+def is_assignee(user, assignment):
+    """The person it was given to, or a current seat holder of the body it was given to."""
+    return assignment is not None and (
+        assignment.assignee_user_id == user.pk
+        or assignment.assignee_body_id in _seat_body_ids(user)
+    )
+
+
+@rules.predicate
+def sits_in_giving_body(user, assignment):
+    return assignment is not None and assignment.given_by_body_id in _seat_body_ids(user)
+
+
+@rules.predicate
+def gave_assignment(user, assignment):
+    return assignment is not None and assignment.created_by_id == user.pk
+
+
+# The secretariat gives for any body, not for a deviation report (it acts on one only when
+# the report is at BUSSAM, which ``next_steps`` says).
+gives = gives_assignment | (given_by_a_body & is_secretariat)
+# "Mina uppdrag": one's own, so every signed-in user has the page (an empty one without any).
+rules.add_perm("assignments.list_mine", rules.is_authenticated)
+# A body's list (given by it or to it): its members and the secretariat.
+rules.add_perm("assignments.view_body", rules.is_authenticated & (is_secretariat | sits_in_body))
+rules.add_perm(
+    "assignments.view_assignment",
+    rules.is_authenticated
+    & (is_secretariat | gave_assignment | is_assignee | sits_in_giving_body | gives_assignment),
+)
+rules.add_perm("assignments.give", rules.is_authenticated & gives)
+# The assignee marks it done; whoever may give it may close it too, or cancel it.
+rules.add_perm("assignments.close", rules.is_authenticated & (is_assignee | gives))
+rules.add_perm("assignments.cancel", rules.is_authenticated & gives)
+knows(Assignment, "assignments.view_assignment")

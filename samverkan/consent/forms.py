@@ -84,7 +84,8 @@ class ConsentForm(ModelForm):
         day = self.cleaned_data["given_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("Ett samtycke kan inte vara lämnat i framtiden."))
-        if day < self.child.birth_date():
+        born = self.child.birth_date()  # None: a reservnummer without the birth date
+        if born and day < born:
             raise forms.ValidationError(_("Datumet ligger före barnets födelsedatum."))
         return day
 
@@ -103,12 +104,15 @@ class ConsentForm(ModelForm):
         data = super().clean()
         guardians, by_child = data.get("given_by_guardians"), data.get("given_by_child")
         given_on = data.get("given_on")
+        # None when the child's reservnummer does not carry the birth date: the form's
+        # labels then say the rule ("from 15 years").
+        age = self.child.age_on(given_on) if given_on else None
         if not guardians and not by_child:
             self.add_error(
                 "given_by_guardians",
                 _("Ange vem som lämnade samtycket: vårdnadshavare, den unge eller båda."),
             )
-        elif given_on and not guardians and self.child.age_on(given_on) < OWN_CONSENT_AGE:
+        elif age is not None and not guardians and age < OWN_CONSENT_AGE:
             if self.child.guardians.exists():
                 message = _(
                     "Barnet var under 15 år när samtycket lämnades: det ska lämnas av "

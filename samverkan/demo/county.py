@@ -65,6 +65,8 @@ REGION_UNITS = [
 ]
 
 # Norrtälje: the municipality, the federation KSON and its provider Tiohundra (seed 002).
+# The federation's full name; people know it as KSON.
+KSON = "Kommunalförbundet Sjukvård och omsorg i Norrtälje (KSON)"
 NORRTALJE_UNITS = [
     ("Norrtälje kommun", "Socialkontoret, Barn och Vuxna", "social_services"),
     ("Norrtälje kommun", "Barn- och utbildningskontoret", "other"),
@@ -237,6 +239,18 @@ DEMO_USERS = [
     ("enhetschef.primabarn@demo.example", "Maja", "Malmberg", {},
      [("Prima Barn BUP Rinkeby-Kista", "manager", "Enhetschef")],
      [("Rinkeby-Kista och Spånga-Tensta", "steering", "Enhetschef, Prima Barn BUP")]),
+    ("socialsekreterare.norrtalje@demo.example", "Sanna", "Sundin", {},
+     [("Socialkontoret, Barn och Vuxna", "staff", "Socialsekreterare")], []),
+    # Södertälje: a group without a modelled agreement, whose individforum is at work too.
+    ("enhetschef.sodertalje@demo.example", "Selma", "Sjöberg", {},
+     [("Socialtjänsten barn och unga, Södertälje", "manager", "Enhetschef")],
+     [("Södertälje", "working", "Enhetschef, socialtjänst barn och unga"),
+      ("Södertälje", "individforum", "Utsedd enhetschef ur arbetsgruppen (sammankallande)")]),
+    ("avdelningschef.sodertalje@demo.example", "Dag", "Dahlgren", {},
+     [("Socialtjänsten barn och unga, Södertälje", "manager", "Avdelningschef")],
+     [("Södertälje", "steering", "Avdelningschef, individ- och familjeomsorg")]),
+    ("socialsekreterare.sodertalje@demo.example", "Tilde", "Torstensson", {},
+     [("Socialtjänsten barn och unga, Södertälje", "staff", "Socialsekreterare")], []),
 ]  # fmt: skip
 
 BODY_NAMES = {

@@ -15,11 +15,13 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from samverkan.demo.county import KSON
 from samverkan.governance.models import (
     Agreement,
     AgreementRevision,
     ConvenerRotation,
     Document,
+    RotationTurn,
     Signatory,
 )
 from samverkan.organisations.models import Body, LocalGroup, Principal
@@ -48,7 +50,7 @@ NORRTALJE_SIGNATORIES = [
     ("Ordförande, Barn- och skolnämnden", "Britta Bergqvist", "Norrtälje kommun"),
     ("Ordförande, Utbildningsnämnden", "Ulf Uddén", "Norrtälje kommun"),
     ("Ordförande, Socialnämnden", "Siv Sandell", "Norrtälje kommun"),
-    ("Ordförande, direktionen för KSON", "Kjell Karlsson", "KSON"),
+    ("Ordförande, direktionen för KSON", "Kjell Karlsson", KSON),
 ]
 JARVA_SIGNATORIES = [
     ("Stadsdelsdirektör, Rinkeby-Kista stadsdelsförvaltning", "Rune Rydberg", "Stockholms stad"),
@@ -63,7 +65,12 @@ JARVA_SIGNATORIES = [
     ("Verksamhetschef, Habilitering och Hälsa", "Hedda Holm", "Region Stockholm"),
 ]
 
-NORRTALJE_ROTATION = ["KSON", "Barn- och skolnämnden och Utbildningsnämnden", "Socialnämnden"]
+# (principal, the party that convenes for it), in turn from 2020 (seed 002).
+NORRTALJE_ROTATION = [
+    (KSON, ""),
+    ("Norrtälje kommun", "Barn- och skolnämnden och Utbildningsnämnden"),
+    ("Norrtälje kommun", "Socialnämnden"),
+]
 
 SECRETARIAT_EMAIL = "sekretariat@demo.example"
 FACT_CHECKER_EMAIL = "faktagranskare.hsf@demo.example"
@@ -129,7 +136,7 @@ def regional_agreement(today):
 
 def norrtalje_agreement(today):
     group = LocalGroup.objects.get(slug="norrtalje")
-    parties = Principal.objects.filter(name__in=["Norrtälje kommun", "KSON"])
+    parties = Principal.objects.filter(name__in=["Norrtälje kommun", KSON])
     local = agreement(
         NORRTALJE_TITLE,
         Agreement.Kind.LOCAL,
@@ -256,6 +263,12 @@ def documents(today, regional, norrtalje, jarva):
 
 def rotation():
     body = Body.objects.get(local_group__slug="norrtalje", kind=Body.Kind.CONSULTATION)
-    ConvenerRotation.objects.get_or_create(
-        body=body, defaults={"start_year": 2020, "order": NORRTALJE_ROTATION}
+    rotation, created = ConvenerRotation.objects.get_or_create(
+        body=body, defaults={"start_year": 2020}
     )
+    if created or not rotation.turns.exists():
+        principals = {p.name: p for p in Principal.objects.all()}
+        for position, (principal, party) in enumerate(NORRTALJE_ROTATION, start=1):
+            RotationTurn.objects.create(
+                rotation=rotation, position=position, principal=principals[principal], party=party
+            )

@@ -8,13 +8,13 @@
 Anything else is out of order and refused with a message; nothing is saved.
 """
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.deviations.access import for_user
-from samverkan.deviations.models import Action, Deviation, Event, Notice
+from samverkan.deviations.models import Action, Deviation, Event
+from samverkan.notifications.service import notify
 
 S = Deviation.Step
 TRANSITIONS = {
@@ -81,6 +81,34 @@ def move(deviation, to_step: str, user, note: str = "", **fields) -> Event:
     return event
 
 
+def follow_case(deviation, to_step: str, user, note: str, **fields) -> Event | None:
+    """The report moves with its forum case (lifted there: to the steering group with the
+    case's principled question; resolved or decided there: resolved), without anyone
+    retyping it. No role check: the forum's or the steering group's step is the decision.
+    A report with an open action is not resolved this way; its supervisors close it when
+    the action is done."""
+    with transaction.atomic():
+        deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
+        if (deviation.step, to_step) not in TRANSITIONS:
+            return None
+        if to_step == S.RESOLVED and deviation.actions.filter(status=Action.Status.OPEN).exists():
+            return None
+        event = Event.objects.create(
+            deviation=deviation, from_step=deviation.step, to_step=to_step, by=user, note=note
+        )
+        for name, value in fields.items():
+            setattr(deviation, name, value)
+        deviation.step = to_step
+        if to_step == S.STEERING:
+            deviation.is_principled = True
+        if to_step == S.RESOLVED:
+            deviation.resolved_at = timezone.now()
+            deviation.outcome = note
+        deviation.save()
+        tell_reporter(deviation, to_step, note)
+    return event
+
+
 def submit(deviation, user) -> Event:
     with transaction.atomic():
         deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
@@ -96,17 +124,12 @@ def submit(deviation, user) -> Event:
 
 
 def tell_reporter(deviation, to_step, note) -> None:
-    """In the app and by e-mail: the reporter learns how the report was handled."""
+    """In the app, and by e-mail once the step has committed: the reporter learns how the
+    report was handled."""
     text = _("%(ref)s har gått vidare: %(step)s.") % {
         "ref": deviation.reference,
         "step": Deviation.Step(to_step).label,
     }
     if to_step == S.RESOLVED:
         text = _("%(ref)s är avslutad: %(note)s") % {"ref": deviation.reference, "note": note}
-    Notice.objects.create(user=deviation.reporter, deviation=deviation, text=str(text)[:300])
-    send_mail(
-        str(_("Din avvikelserapport %(ref)s") % {"ref": deviation.reference}),
-        f"{text}\n\n{deviation.title}",
-        None,
-        [deviation.reporter.email],
-    )
+    notify([deviation.reporter], text, deviation.get_absolute_url(), about=deviation)

@@ -237,23 +237,3 @@ class Action(models.Model):
 
     def is_late(self, on: datetime.date | None = None) -> bool:
         return self.status == self.Status.OPEN and self.due_on < (on or timezone.localdate())
-
-
-class Notice(models.Model):
-    """A message in the app for the reporter: how the report was handled."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deviation_notices"
-    )
-    deviation = models.ForeignKey(Deviation, on_delete=models.CASCADE, related_name="notices")
-    text = models.CharField(_("meddelande"), max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("meddelande")
-        verbose_name_plural = _("meddelanden")
-
-    def __str__(self) -> str:
-        return self.text

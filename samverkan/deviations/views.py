@@ -11,10 +11,12 @@ from samverkan import permissions
 from samverkan.deviations import ladder
 from samverkan.deviations.access import for_user
 from samverkan.deviations.forms import ActionForm, DeviationForm, StepForm
-from samverkan.deviations.models import Action, Deviation, Notice
+from samverkan.deviations.models import Action, Deviation
 from samverkan.forum.forms import RaiseCaseForm
 from samverkan.forum.services import raise_case
 from samverkan.identity import identity_errors
+from samverkan.notifications.models import Notification
+from samverkan.notifications.service import mark_read
 from samverkan.organisations.standing import current_units
 from samverkan.pagination import paginate
 from samverkan.permissions import allowed, permission_required, record, refuse
@@ -50,8 +52,8 @@ def deviation_list(request):
             | Q(submitted, other_units__in=units)
         )
     page = paginate(request, deviations.distinct().order_by("-created_at", "-id"))
-    notices = Notice.objects.filter(user=request.user, read_at__isnull=True).select_related(
-        "deviation"
+    notices = Notification.objects.filter(
+        user=request.user, read_at__isnull=True, about__startswith="deviations.deviation:"
     )
     return render(
         request,
@@ -114,9 +116,7 @@ def detail(request, pk):
     if deviation.step == Deviation.Step.DRAFT:
         return redirect("deviations:edit", deviation.pk)
     is_supervisor = allowed(request.user, "deviations.supervise", deviation)
-    Notice.objects.filter(user=request.user, deviation=deviation, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_read(request.user, deviation)
     steps = ladder.next_steps(deviation, request.user)
     return render(
         request,

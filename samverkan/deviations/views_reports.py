@@ -1,7 +1,9 @@
 """Patterns in the county's deviation reports and the yearly compilation for BUSSAM.
 
-For the secretariat only. The numbers come from ``stats`` (aggregate queries, as many for a
-thousand reports as for ten); no reporter is named. Each page and export is logged with the
+For the secretariat and BUSSAM's members, to whom the agreement says the compilations are
+returned; only the secretariat gets links to the single reports. The numbers come from
+``stats`` (aggregate queries, as many for a thousand reports as for ten); no reporter is
+named. Each page and export is logged with the
 period it covered.
 """
 
@@ -16,9 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.deviations import compilation, stats
 from samverkan.deviations.forms_reports import PeriodForm
-from samverkan.permissions import permission_required, record
+from samverkan.permissions import allowed, permission_required, record
 
-PERM = "deviations.secretariat"
+PERM = "deviations.view_county_reports"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -45,6 +47,8 @@ def _log(request, what, period, action="view"):
 
 
 def _crumbs(request, label):
+    if not allowed(request.user, "deviations.secretariat"):
+        return [(request.path, label)]
     return [(reverse("deviations:inbox"), _("Avvikelser i länet")), (request.path, label)]
 
 
@@ -59,7 +63,10 @@ def patterns(request):
     if period:
         numbers = stats.compute(*period)
         context.update(
-            stats=numbers, panels=compilation.panels(numbers), query=_query(period), links=True
+            stats=numbers,
+            panels=compilation.panels(numbers),
+            query=_query(period),
+            links=allowed(request.user, "deviations.secretariat"),
         )
         _log(request, gettext_lazy("Mönster i avvikelser"), period)
     return render(request, "deviations/patterns.html", context)
@@ -75,7 +82,7 @@ def compilation_page(request):
     }
     if period:
         context.update(compilation.context(stats.compute(*period)), query=_query(period))
-        context["links"] = True
+        context["links"] = allowed(request.user, "deviations.secretariat")
         _log(request, gettext_lazy("Sammanställning av avvikelser"), period)
     return render(request, "deviations/compilation.html", context)
 

@@ -1,5 +1,6 @@
 """The case's documents: the calendar invitation, the protocol as PDF, correction copies."""
 
+from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
 
@@ -7,17 +8,18 @@ from samverkan import calendar
 from samverkan.forum.models import Protocol
 
 
-def invitation_ics(request, case) -> bytes:
-    """The case's reference and a link, never the child's name or number."""
+def invitation_ics(case, base_url: str) -> bytes:
+    """The case's reference and a link, never the child's name or number. ``base_url``: the
+    service's address (``https://host``), for the link and the invitation's id."""
+    base_url = base_url.rstrip("/")
     return calendar.invitation(
-        uid=f"{case.reference}@{request.get_host()}",
+        uid=f"{case.reference}@{urlsplit(base_url).netloc}",
         start=case.meeting_start(),
         length=calendar.MEETING_LENGTH,
         summary=f"BUS individforum {case.reference}",
         location=case.meeting_place,
         description=(
-            f"BUS individforum, {case.local_group}. Ärendet: "
-            f"{request.build_absolute_uri(case.get_absolute_url())}"
+            f"BUS individforum, {case.local_group}. Ärendet: {base_url}{case.get_absolute_url()}"
         ),
         organizer_email=case.convener.email if case.convener_id else "",
     )

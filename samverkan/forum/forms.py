@@ -12,6 +12,7 @@ from samverkan.forms import (
     ModelMultipleChoiceField,
 )
 from samverkan.forum.models import Attendee, Decision, ForumCase, PartyView, Protocol
+from samverkan.identity import NoIdentityMixin
 from samverkan.organisations.models import (
     Body,
     LocalGroup,
@@ -19,7 +20,7 @@ from samverkan.organisations.models import (
     Unit,
     UnitMembership,
 )
-from samverkan.people.forms import PersonalNumberField
+from samverkan.people.forms import ChildNumberForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -56,10 +57,13 @@ def group_units(group):
     )
 
 
-class RaiseCaseForm(forms.Form):
+class RaiseCaseForm(ChildNumberForm):
+    """The child is named by personnummer, or reservnummer (``ChildNumberForm``)."""
+
+    field_order = ["raised_by_unit", "local_group", "personal_number", "reserve_number"]
+
     raised_by_unit = ModelChoiceField(label=_("Anmälande verksamhet"), queryset=Unit.objects.none())
     local_group = ModelChoiceField(label=_("Lokal BUS-grupp"), queryset=LocalGroup.objects.none())
-    personal_number = PersonalNumberField()
     first_name = forms.CharField(
         label=_("Barnets förnamn"),
         max_length=100,
@@ -228,8 +232,12 @@ class DecisionForm(ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_on": DATE}
 
 
-def protocol_formsets(data, protocol, units):
-    """The protocol's repeated parts, each limited to the case's parties."""
+def protocol_formsets(data, protocol, units, present=None):
+    """The protocol's repeated parts. The parties' views are limited to the case's parties
+    (``units``); those present and the units responsible for decisions to ``present``: the
+    parties and the convener's units (the convener leads the meeting, and may come from a
+    unit that is not a party). ``present`` defaults to ``units``."""
+    present = units if present is None else present
 
     def make(model, form, prefix, extra):
         formset_class = forms.inlineformset_factory(
@@ -238,7 +246,7 @@ def protocol_formsets(data, protocol, units):
         formset = formset_class(data, instance=protocol, prefix=prefix)
         for sub in formset.forms:
             field = "responsible_unit" if model is Decision else "unit"
-            sub.fields[field].queryset = units
+            sub.fields[field].queryset = units if model is PartyView else present
         return formset
 
     return {
@@ -276,7 +284,10 @@ class CorrectionForm(forms.Form):
     )
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(NoIdentityMixin, forms.Form):
+    # The question goes to the steering group, and with a deviation report that follows the
+    # case, to the report: it may not identify anyone.
+    identity_fields = ["principled_question"]
     OUTCOMES = [
         ("resolved", _("Löst i individforum")),
         ("lifted", _("Inte löst: lyfts till den lokala styrgruppen")),

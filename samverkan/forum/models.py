@@ -184,6 +184,13 @@ class ForumCase(models.Model):
             return None
         return self.meeting_on <= self.deadline
 
+    def change_status(self, status, user, note="") -> None:
+        """Move the case on; every change is kept (``StatusChange``), and whoever must act
+        next is told (``forum/notify.py``)."""
+        self.status = status
+        self.save(update_fields=["status"])
+        StatusChange.objects.create(case=self, status=status, by=user, note=str(note)[:300])
+
     def meeting_start(self) -> datetime.datetime | None:
         if self.meeting_on is None:
             return None

@@ -12,6 +12,7 @@ def raise_case(form, user, **fields) -> ForumCase | None:
     with transaction.atomic():
         child = find_or_register(
             data["personal_number"],
+            reserve_number=data["reserve_number"],
             first_name=data["first_name"],
             last_name=data["last_name"],
             unit=data["raised_by_unit"],

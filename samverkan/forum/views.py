@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.consent.models import Consent
 from samverkan.forum import documents, services
+from samverkan.forum import notify as forum_notify
 from samverkan.forum.access import CaseAccess
 from samverkan.forum.forms import (
     CaseFilterForm,
@@ -23,7 +24,7 @@ from samverkan.forum.forms import (
     SteeringDecisionForm,
     protocol_formsets,
 )
-from samverkan.forum.models import ForumCase, Invitee, Protocol, StatusChange
+from samverkan.forum.models import CONVENE_WITHIN, ForumCase, Invitee, Protocol
 from samverkan.organisations.models import LocalGroup, Membership, Unit, UnitMembership
 from samverkan.organisations.standing import current_units
 from samverkan.pagination import paginate
@@ -50,13 +51,24 @@ def load_case(request, reference, perm, reason, action=Action.VIEW):
 
 
 def change_status(case, status, user, note=""):
-    case.status = status
-    case.save(update_fields=["status"])
-    StatusChange.objects.create(case=case, status=status, by=user, note=str(note)[:300])
+    case.change_status(status, user, note)
 
 
 def party_units(case):
     unit_ids = {case.raised_by_unit_id, *case.invitees.values_list("unit_id", flat=True)}
+    return Unit.objects.filter(pk__in=unit_ids).order_by("name")
+
+
+def meeting_units(case):
+    """The parties and the convener's units: who can be present at the meeting, and be
+    made responsible for its decisions. The convener leads the meeting and is listed among
+    those present even when their unit is not a party to the case."""
+    convener_units = current_units(case.convener) if case.convener_id else []
+    unit_ids = {
+        case.raised_by_unit_id,
+        *case.invitees.values_list("unit_id", flat=True),
+        *(unit.pk for unit in convener_units),
+    }
     return Unit.objects.filter(pk__in=unit_ids).order_by("name")
 
 
@@ -131,11 +143,28 @@ def raise_case(request):
         if case is None:
             return render(request, "forum/raise_case.html", {"form": form})
         record(request, case, reason=gettext_lazy("Anmälde ärende"), action=Action.CHANGE)
-        messages.success(
-            request,
-            _("Ärendet %(ref)s är anmält. Forumet ska sammanträda senast %(date)s.")
-            % {"ref": case.reference, "date": case.deadline.isoformat()},
-        )
+        if case.deadline < timezone.localdate():
+            # Noticed more than two weeks ago: say so now, not only in the reminder.
+            messages.warning(
+                request,
+                _(
+                    "Ärendet %(ref)s är anmält, men tidsgränsen på %(days)s dagar har redan "
+                    "passerats: behovet uppmärksammades %(noticed)s, och forumet skulle ha "
+                    "sammanträtt senast %(date)s. Sammankalla forumet så snart som möjligt."
+                )
+                % {
+                    "ref": case.reference,
+                    "days": CONVENE_WITHIN.days,
+                    "noticed": case.noticed_on.isoformat(),
+                    "date": case.deadline.isoformat(),
+                },
+            )
+        else:
+            messages.success(
+                request,
+                _("Ärendet %(ref)s är anmält. Forumet ska sammanträda senast %(date)s.")
+                % {"ref": case.reference, "date": case.deadline.isoformat()},
+            )
         return redirect(case)
     return render(request, "forum/raise_case.html", {"form": form})
 
@@ -205,9 +234,15 @@ def convene(request, reference):
                 involve(case.child, unit, f"Sammankallande, individforum {case.reference}")
             if case.status == ForumCase.Status.RAISED:
                 change_status(case, ForumCase.Status.CONVENED, request.user, _("Möte bokat"))
+            else:  # moved: the invitation again (forum/notify.py sends the first)
+                forum_notify.send_invitation(case)
         record(request, case, reason=gettext_lazy("Sammankallade forum"), action=Action.CHANGE)
         messages.success(
-            request, _("Mötet är bokat. Ladda ner kallelsen och skicka den till de kallade.")
+            request,
+            _(
+                "Mötet är bokat. De kallade cheferna får kallelsen i Samverkan och med e-post, "
+                "med kalenderfilen bifogad. Du kan också ladda ner den."
+            ),
         )
         return redirect(case)
     return render(request, "forum/convene.html", {"form": form, "case": case})
@@ -257,7 +292,10 @@ def invitation(request, reference):
     )
     if case.meeting_on is None:
         refuse(request, case, 404)
-    response = HttpResponse(documents.invitation_ics(request, case), content_type="text/calendar")
+    response = HttpResponse(
+        documents.invitation_ics(case, request.build_absolute_uri("/")),
+        content_type="text/calendar",
+    )
     response["Content-Disposition"] = f'attachment; filename="{case.reference}.ics"'
     return response
 
@@ -276,7 +314,7 @@ def protocol_edit(request, reference):
         return redirect("forum:protocol", case.reference, protocol.version)
     units = party_units(case)
     form = ProtocolForm(request.POST or None, instance=protocol)
-    formsets = protocol_formsets(request.POST or None, protocol, units)
+    formsets = protocol_formsets(request.POST or None, protocol, units, meeting_units(case))
     if not protocol.pk and not request.POST:
         for sub, unit in zip(formsets["views"].forms, units, strict=False):
             sub.initial = {"unit": unit.pk}

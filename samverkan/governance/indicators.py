@@ -12,8 +12,10 @@ Individforum
     ``forum.raised``: cases raised in Y (``ForumCase.raised_on`` in Y), by the case's group.
     ``forum.lifted``: those of them now lifted to the steering group or decided by it
     (status ``lifted`` or ``decided``).
-    ``days_to_meeting``: for the cases raised in Y that have a forum meeting, the days from
-    the need being noticed to the meeting (``meeting_on - noticed_on``): how many cases
+    ``days_to_meeting``: for the cases raised in Y whose forum meeting has been held (its
+    ``meeting_on`` is on or before ``as_of``, today by default: a meeting only booked does
+    not count yet), the days from the need being noticed to the meeting
+    (``meeting_on - noticed_on``): how many cases
     (``cases``), the ``median`` and the 90th percentile (``p90``), both by linear
     interpolation between the closest ranks (PostgreSQL's ``percentile_cont``; the same
     arithmetic in Python on other databases), rounded to one decimal; None without cases.
@@ -26,7 +28,8 @@ Deviation reports
 Meetings
     ``meetings``: per body kind (``steering``, ``working``) and term (``vt`` 1 January to
     30 June, ``ht`` 1 August to 31 December; July belongs to no term), the number of meetings
-    held (``Meeting.held_on``) by the group's bodies of that kind.
+    held (``Meeting.held_on``) by the group's bodies of that kind. A meeting counts once it
+    is held: dated on or before ``as_of``; one booked for later does not count yet.
 
 SIP (a plan belongs to the groups of its initiating unit's area; a unit without an area,
 one that serves the whole county, belongs to none)
@@ -187,10 +190,11 @@ def _forum(scope: _Scope, period: _Year):
 
 
 def _cases_with_meeting(scope: _Scope, period: _Year):
+    """The year's cases whose forum meeting has been held (by ``as_of``), not only booked."""
     return ForumCase.objects.filter(
         scope.q("local_group_id"),
         raised_on__range=(period.start, period.end),
-        meeting_on__isnull=False,
+        meeting_on__lte=period.as_of,
     )
 
 
@@ -269,7 +273,7 @@ def _meetings(scope: _Scope, period: _Year):
         Meeting.objects.filter(
             scope.q("body__local_group_id"),
             body__kind__in=MEETING_KINDS,
-            held_on__range=(period.start, period.end),
+            held_on__range=(period.start, period.due_until),  # held, not only booked
         )
         .values("body__local_group_id", "body__kind")
         .annotate(

@@ -181,13 +181,18 @@ class ActionItem(models.Model):
 
 class ConvenerRotation(models.Model):
     """A rotating convenership, e.g. Norrtälje's consultation group: KSON 2020, the school
-    boards 2021, the social board 2022, then round again."""
+    boards 2021, the social board 2022, then round again.
+
+    The turns (``RotationTurn``) come round in their order, one a year, from ``start_year``:
+    the year the agreement on the rotation set for the first turn. Before it the rotation
+    says nothing (who convened then is not the rotation's to tell)."""
 
     body = models.OneToOneField(
         "organisations.Body", on_delete=models.CASCADE, related_name="rotation"
     )
-    start_year = models.PositiveSmallIntegerField(_("första år"))
-    order = models.JSONField(_("turordning"), help_text=_("Parterna i turordning."))
+    start_year = models.PositiveSmallIntegerField(
+        _("första år"), help_text=_("Året då den första parten i turordningen var sammankallande.")
+    )
 
     class Meta:
         verbose_name = _("roterande sammankallande")
@@ -196,8 +201,55 @@ class ConvenerRotation(models.Model):
     def __str__(self) -> str:
         return str(self.body)
 
-    def convener_for(self, year: int) -> str:
-        return self.order[(year - self.start_year) % len(self.order)]
+    def get_absolute_url(self) -> str:
+        return reverse("governance:rotation", args=[self.body_id])
+
+    def convener_for(self, year: int) -> "RotationTurn | None":
+        """The turn that convenes in ``year``, or None before the rotation's first year (or
+        for a rotation without turns). Reads ``turns.all()``, so a prefetch serves it."""
+        turns = list(self.turns.all())
+        if not turns or year < self.start_year:
+            return None
+        return turns[(year - self.start_year) % len(turns)]
+
+    def years(self, first: int, count: int) -> list[tuple[int, "RotationTurn | None"]]:
+        """(year, turn) for ``count`` years from ``first``."""
+        return [(year, self.convener_for(year)) for year in range(first, first + count)]
+
+
+class RotationTurn(models.Model):
+    """One party's turn in a rotation: a principal, and where the principal acts through
+    one of its boards or committees (Norrtälje kommun's Socialnämnden), that party."""
+
+    rotation = models.ForeignKey(ConvenerRotation, on_delete=models.CASCADE, related_name="turns")
+    position = models.PositiveSmallIntegerField(_("plats i turordningen"))
+    principal = models.ForeignKey(
+        "organisations.Principal",
+        verbose_name=_("huvudman"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    party = models.CharField(
+        _("part"),
+        max_length=200,
+        blank=True,
+        help_text=_("Den nämnd eller det utskott hos huvudmannen som kallar, om det är ett."),
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("tur")
+        verbose_name_plural = _("turer")
+        constraints = [
+            models.UniqueConstraint(fields=["rotation", "position"], name="rotation_turn_once"),
+        ]
+
+    def __str__(self) -> str:
+        """The principal's full name, after the party that convenes for it when there is one:
+        "Socialnämnden, Norrtälje kommun"."""
+        if self.party:
+            return f"{self.party}, {self.principal.name}"
+        return self.principal.name
 
 
 class Document(models.Model):

@@ -97,7 +97,7 @@ INDICATORS = [
         ("forum", "lifted"),
     ),
     Indicator(
-        "days_cases", "forum", gettext_lazy("Ärenden med forummöte"), COUNT,
+        "days_cases", "forum", gettext_lazy("Ärenden där forumet har mötts"), COUNT,
         ("days_to_meeting", "cases"),
     ),
     Indicator(

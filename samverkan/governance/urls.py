@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("organ/<int:body_pk>/moten/", views.meetings, name="meetings"),
     path("organ/<int:body_pk>/moten/nytt/", views.meeting_form, name="meeting_add"),
+    path("organ/<int:body_pk>/sammankallande/", views.rotation, name="rotation"),
     path("moten/<int:pk>/", views.meeting_detail, name="meeting"),
     path("moten/<int:pk>/andra/", views.meeting_form, name="meeting_edit"),
     path("moten/<int:pk>/kallelse.ics", views.meeting_ics, name="meeting_ics"),

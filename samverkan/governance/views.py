@@ -3,6 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,8 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from samverkan import calendar
 from samverkan.governance import cadence
-from samverkan.governance.forms import ActionItemForm, DecisionForm, MeetingForm
-from samverkan.governance.models import ConvenerRotation, Meeting
+from samverkan.governance.forms import (
+    ActionItemForm,
+    DecisionForm,
+    MeetingForm,
+    RotationYearForm,
+)
+from samverkan.governance.models import ConvenerRotation, Meeting, RotationTurn
 from samverkan.organisations.models import Body
 from samverkan.pagination import paginate
 from samverkan.permissions import allowed, permission_required, record
@@ -20,16 +26,48 @@ from samverkan.permissions import allowed, permission_required, record
 
 @permission_required("organisations.view_directory")
 def overview(request):
-    """The county at a glance: which groups' steering and working groups met this term."""
+    """The county at a glance: which bodies met as their cadence requires, this period and
+    the one before, and who convenes the rotating bodies this year and the next."""
     context = cadence.overview()
-    year = timezone.localdate().year
+    year = context["on"].year
     context["rotations"] = [
-        (rotation.body, rotation.convener_for(year), rotation.convener_for(year + 1))
-        for rotation in ConvenerRotation.objects.select_related("body__local_group")
+        (rotation, rotation.convener_for(year), rotation.convener_for(year + 1))
+        for rotation in ConvenerRotation.objects.select_related(
+            "body__local_group"
+        ).prefetch_related(_turns())
     ]
-    context["year"] = year
-    context["missed"] = sum(1 for row in context["rows"] if not row["current"])
+    context["this_year"] = year
     return render(request, "governance/overview.html", context)
+
+
+def _turns():
+    return Prefetch("turns", queryset=RotationTurn.objects.select_related("principal"))
+
+
+@permission_required("organisations.view_directory")
+def rotation(request, body_pk):
+    """Who convenes a rotating body in a given year (``?ar=2031``, this year by default),
+    with the rotation's turns for the years that follow."""
+    rotation = get_object_or_404(
+        ConvenerRotation.objects.select_related("body__local_group").prefetch_related(_turns()),
+        body_id=body_pk,
+    )
+    form = RotationYearForm(rotation, request.GET or None)
+    year = form.year()
+    turns = list(rotation.turns.all())
+    return render(
+        request,
+        "governance/rotation.html",
+        {
+            "rotation": rotation,
+            "body": rotation.body,
+            "form": form,
+            "year": year,
+            "convener": rotation.convener_for(year) if year is not None else None,
+            "years": rotation.years(year, len(turns)) if year is not None else [],
+            "turns": turns,
+        },
+    )
 
 
 @permission_required("organisations.view_directory")
@@ -65,7 +103,7 @@ def meeting_form(request, body_pk=None, pk=None):
         body = get_object_or_404(Body.objects.select_related("local_group"), pk=body_pk)
         if not allowed(request.user, "governance.manage_meetings", body):
             raise PermissionDenied
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST or None, instance=meeting, body=body)
     if request.method == "POST" and form.is_valid():
         form.instance.body = body
         form.instance.created_by_id = form.instance.created_by_id or request.user.pk
@@ -73,10 +111,27 @@ def meeting_form(request, body_pk=None, pk=None):
             form.instance.minutes_recorded_at = timezone.now()
         meeting = form.save()
         record(request, meeting, reason=gettext_lazy("Sparade möte"), action="change")
-        messages.success(request, _("Mötet är sparat."))
+        # One message: saved, and which term or year it counts for (a warning for a date
+        # between the terms, which counts for none).
+        saved = f"{_('Mötet är sparat.')} {cadence.counts_for(body, meeting.held_on)}".strip()
+        if cadence.between_terms(body, meeting.held_on):
+            messages.warning(request, saved)
+        else:
+            messages.success(request, saved)
         return redirect(meeting)
+    held_on = meeting.held_on if meeting else None
+    if form.is_bound and not form.has_error("held_on"):
+        held_on = form.cleaned_data.get("held_on", held_on)
     return render(
-        request, "governance/meeting_form.html", {"form": form, "body": body, "meeting": meeting}
+        request,
+        "governance/meeting_form.html",
+        {
+            "form": form,
+            "body": body,
+            "meeting": meeting,
+            "counts_for": cadence.counts_for(body, held_on) if held_on else "",
+            "between_terms": bool(held_on) and cadence.between_terms(body, held_on),
+        },
     )
 
 
@@ -93,6 +148,8 @@ def meeting_detail(request, pk):
             "decisions": meeting.decisions.all(),
             "action_items": meeting.action_items.all(),
             "may_manage": may_manage,
+            "counts_for": cadence.counts_for(meeting.body, meeting.held_on),
+            "between_terms": cadence.between_terms(meeting.body, meeting.held_on),
             "decision_form": DecisionForm() if may_manage else None,
             "action_form": ActionItemForm() if may_manage else None,
             "today": timezone.localdate(),

@@ -255,7 +255,7 @@ class Body(models.Model):
         blank=True,
         help_text=_("Till exempel vem som är sammankallande eller hur sammankallandet roterar."),
     )
-    remit = models.TextField(_("uppdrag"), blank=True)
+    remit = models.TextField(pgettext_lazy("a body's remit", "uppdrag"), blank=True)
 
     class Meta:
         ordering = ["local_group__name", "kind", "name"]

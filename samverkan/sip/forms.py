@@ -5,17 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.forms import DateField, ModelChoiceField, ModelForm
 from samverkan.organisations.models import Principal, Unit, UnitMembership
-from samverkan.people.forms import PersonalNumberField
+from samverkan.people.forms import ChildNumberForm
 from samverkan.sip.models import Intervention, Participant, Plan
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(ChildNumberForm):
+    field_order = ["initiating_unit", "personal_number", "reserve_number"]
+
     initiating_unit = ModelChoiceField(
         label=_("Initierande verksamhet"), queryset=Unit.objects.none()
     )
-    personal_number = PersonalNumberField()
     first_name = forms.CharField(
         label=_("Barnets förnamn"),
         max_length=100,

@@ -142,6 +142,7 @@ def plan_create(request):
         with transaction.atomic():
             child = find_or_register(
                 data["personal_number"],
+                reserve_number=data["reserve_number"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 unit=data["initiating_unit"],

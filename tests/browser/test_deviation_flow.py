@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from samverkan.deviations import stats
 from samverkan.deviations.models import Action, Deviation, Tag
+from samverkan.notifications.models import Notification
 from samverkan.organisations.models import Unit
 from tests.browser.conftest import follow, login
 
@@ -224,7 +225,11 @@ def test_deviation_from_report_to_compilation(page, demo_site):
     deviation.refresh_from_db()
     assert deviation.step == Deviation.Step.SUPERVISORS
     assert deviation.events.count() == 1
-    assert not deviation.notices.exists()
+    # The refused step told the reporter nothing (the supervisors were told it arrived).
+    reporter = deviation.reporter
+    assert not Notification.objects.filter(
+        user=reporter, about=f"deviations.deviation:{deviation.pk}"
+    ).exists()
 
     follow(page, page.get_by_role("link", name="Avbryt", exact=True))
     expect(page).to_have_url(detail_url)

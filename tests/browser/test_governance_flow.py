@@ -93,7 +93,10 @@ def test_meeting_follow_up_and_county_compilation(page, demo_site):
     login(page, demo_site, CHAIR)
     follow(page, main_nav(page).get_by_role("link", name="Styrning", exact=True))
     expect(page).to_have_url(f"{demo_site}/styrning/")
-    expect(page.locator("h1")).to_have_text("Möten per termin i länets lokala grupper")
+    expect(page.locator("h1")).to_have_text("Möten i länets BUS-organ")
+    expect(
+        page.get_by_role("heading", name="Möten per termin i länets lokala grupper")
+    ).to_be_visible()
     overview = page.get_by_role("table", name="Möten per termin")
     expect(overview.locator("thead th")).to_have_text(
         ["Grupp", "Organ", str(term), str(term.previous())]  # "ht 2026", "vt 2026"
@@ -362,3 +365,34 @@ def test_meeting_follow_up_and_county_compilation(page, demo_site):
     regional = library.locator("tbody tr").first
     expect(regional.locator("td").nth(3)).to_have_text("2020-10-26")
     expect(regional.locator("td").nth(4)).to_have_text("2020-09-13")
+
+
+def test_who_convenes_in_a_year(page, demo_site):
+    """Issue 11, item 7: the rotation page answers for any year from the rotation's start,
+    with the principals' full names; a year out of range is refused at the field."""
+    this_year = timezone.localdate().year
+    login(page, demo_site, CHAIR)
+    follow(page, main_nav(page).get_by_role("link", name="Styrning", exact=True))
+    rotations = page.get_by_role("table", name="Roterande sammankallande")
+    follow(page, rotations.get_by_role("link", name="Samrådsgrupp (BUS Norrtälje)"))
+    expect(page.locator("h1")).to_have_text("Sammankallande: Samrådsgrupp (BUS Norrtälje)")
+    expect(page.get_by_label("År", exact=True)).to_have_value("")
+    expect(page.locator("#convener")).to_contain_text(f"{this_year} är ")
+
+    page.get_by_label("År", exact=True).fill("2019")
+    submit(page, "Visa året")
+    before = "Turordningen började 2020, så den säger inget om 2019."
+    expect_errors(page, before)
+    expect(field_error(page, "id_ar")).to_contain_text(before)
+    expect(page.locator("#convener")).to_have_count(0)
+
+    page.get_by_label("År", exact=True).fill("2029")
+    submit(page, "Visa året")
+    expect(page.locator("#convener")).to_have_text(
+        "2029 är Kommunalförbundet Sjukvård och omsorg i Norrtälje (KSON) sammankallande."
+    )
+    following = page.get_by_role("table", name="Turordningen de följande åren")
+    expect(following.locator("tbody th")).to_have_text(["2029", "2030", "2031"])
+    expect(following.locator("tbody tr").nth(2).locator("td")).to_have_text(
+        ["Norrtälje kommun", "Socialnämnden"]
+    )

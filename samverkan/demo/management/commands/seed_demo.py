@@ -4,12 +4,19 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from samverkan.demo import assignments as assignments_demo
+from samverkan.demo import cases as cases_demo
+from samverkan.demo import children as children_demo
 from samverkan.demo import county as demo
 from samverkan.demo import deviations as deviations_demo
 from samverkan.demo import forum as forum_demo
 from samverkan.demo import governance as governance_demo
 from samverkan.demo import meetings as demo_meetings
+from samverkan.demo import notifications as notifications_demo
+from samverkan.demo import plans as plans_demo
 from samverkan.demo import sip as sip_demo
+from samverkan.demo import waiting as waiting_demo
+from samverkan.notifications.service import muted
 from samverkan.organisations.models import (
     Area,
     Body,
@@ -45,18 +52,29 @@ class Command(BaseCommand):
         self.county_bodies()
         self.local_bodies(groups)
         self.users(groups)
-        forum_demo.seed()
-        deviations_demo.seed()
-        sip_demo.seed()
-        governance_demo.seed()
-        demo_meetings.seed()
+        with muted():  # the demo's events are history: nobody is notified of them
+            forum_demo.seed()
+            deviations_demo.seed()
+            sip_demo.seed()
+            governance_demo.seed()
+            demo_meetings.seed()
+            # The work alive: cases in every state, plans, questions waiting, assignments.
+            children = children_demo.seed()
+            first_seen = cases_demo.seed(children)
+            for child_id, day in plans_demo.seed(children).items():
+                first_seen[child_id] = min(day, first_seen.get(child_id, day))
+            children_demo.registered([c for kids in children.values() for c in kids], first_seen)
+            waiting_demo.seed()
+            assignments_demo.seed()
+        # What waits for each person now, as notifications already read or e-mailed.
+        notifications_demo.seed()
         if not quiet:
             self.print_logins()
 
     # --- structure ------------------------------------------------------------------------
     def principal(self, name, kind, number):
         principal, _ = Principal.objects.update_or_create(
-            name=name, defaults={"kind": kind, "organisation_number": number}
+            organisation_number=number, defaults={"kind": kind, "name": name}
         )
         return principal
 
@@ -71,7 +89,7 @@ class Command(BaseCommand):
             "Region Stockholm", Principal.Kind.REGION, demo.organisation_number("232100", 1)
         )
         principals["KSON"] = self.principal(
-            "KSON",
+            demo.KSON,
             Principal.Kind.FEDERATION,
             demo.organisation_number("222000", 1),
         )

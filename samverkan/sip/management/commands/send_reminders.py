@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from samverkan.assignments.reminders import send_assignment_reminders
 from samverkan.forum.reminders import send_reminders
 from samverkan.sip.reminders import send_reminders as send_sip_reminders
 
@@ -8,7 +9,8 @@ from samverkan.sip.reminders import send_reminders as send_sip_reminders
 class Command(BaseCommand):
     help = (
         "E-mail conveners three days before a forum case's deadline and the day it passes, "
-        "and SIP chairs a week before a plan's follow-up and the day after it has passed. "
+        "SIP chairs a week before a plan's follow-up and the day after it has passed, and "
+        "assignees the day after an assignment's due date has passed. "
         "Run daily from cron or a systemd timer; running it again sends nothing twice."
     )
 
@@ -24,3 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{sent} reminder(s) sent.")
         sent = send_sip_reminders(base_url=base_url.rstrip("/"))
         self.stdout.write(f"{sent} SIP reminder(s) sent.")
+        sent = send_assignment_reminders()
+        if sent:  # said only when any were sent: the usual output stays as it was
+            self.stdout.write(f"{sent} overdue assignment reminder(s) sent.")

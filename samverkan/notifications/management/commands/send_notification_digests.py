@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from samverkan.notifications.tasks import send_digests
+
+
+class Command(BaseCommand):
+    help = "Send the daily summary of notifications to everyone who chose one. Run once a day."
+
+    def handle(self, *args, **options):
+        sent = send_digests()
+        self.stdout.write(f"{sent} summaries sent.")
