@@ -123,10 +123,11 @@ def test_a_rolled_back_change_tells_nobody(staff, django_capture_on_commit_callb
     "text",
     [f"Ärende om {NUMBER}", "Ring vårdnadshavaren på 070-123 45 67", "Skriv till anna@exempel.se"],
 )
-def test_a_notification_never_carries_an_identity(staff, text):
-    with pytest.raises(ValueError):
-        notify([staff], text, "/")
-    assert not Notification.objects.exists()
+def test_a_notification_never_carries_an_identity(staff, text, caplog):
+    (notification,) = notify([staff], text, "/avvikelser/1/")
+    assert notification.text == "Något nytt i Samverkan rör dig. Följ länken för att se vad."
+    assert notification.url == "/avvikelser/1/"
+    assert "identified someone" in caplog.text
 
 
 def test_inactive_people_and_repeats_are_left_out(make_user, staff):
@@ -421,3 +422,13 @@ def test_moving_the_meeting_sends_the_invitation_again(
 def test_references_and_dates_are_no_identity(staff, text):
     (notification,) = notify([staff], text, "/")
     assert notification.text == text
+
+
+def test_texts_are_written_in_the_services_language(report, staff, manager):
+    from django.utils import translation
+
+    ladder.submit(report, staff)
+    report.refresh_from_db()
+    with translation.override("en"):
+        ladder.move(report, "resolved", manager, "Rutinen förtydligad.")
+    assert any("är avslutad" in t for t in texts(staff))

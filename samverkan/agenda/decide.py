@@ -25,7 +25,7 @@ from samverkan.deviations.models import Deviation
 from samverkan.forum.models import ForumCase
 from samverkan.governance.models import Meeting
 from samverkan.notifications.recipients import seat_holders
-from samverkan.notifications.service import notify
+from samverkan.notifications.service import in_service_language, notify
 from samverkan.organisations.models import Body
 from samverkan.permissions import allowed
 
@@ -108,6 +108,7 @@ def _decide_case(item, user, decision, outcome):
     )
 
 
+@in_service_language
 def _decide_report(item, body, user, decision, outcome):
     deviation = item.deviation
     S = Deviation.Step

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from samverkan.assignments.models import Assignment
 from samverkan.assignments.services import assignees
-from samverkan.notifications.service import notify
+from samverkan.notifications.service import in_service_language, notify
 
 
+@in_service_language
 def send_assignment_reminders(today: datetime.date | None = None) -> int:
     """Remind the assignee of every open assignment past its due date that has not been
     reminded of it. Returns how many assignments were reminded of."""

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.assignments.models import Assignment
 from samverkan.deviations.models import Deviation
-from samverkan.notifications.service import notify
+from samverkan.notifications.service import in_service_language, notify
 from samverkan.organisations.models import Body, Membership
 
 
@@ -83,6 +83,7 @@ def assignees(assignment) -> list:
 
 
 # --- giving and closing -----------------------------------------------------------------------
+@in_service_language
 def give(assignment, by) -> Assignment:
     """Save ``assignment`` (validated by ``AssignmentForm``) as given by ``by`` and tell the
     assignee, once the transaction has committed (``notify``)."""
@@ -115,6 +116,7 @@ CLOSED_TEXT = {
 }
 
 
+@in_service_language
 def close(assignment, by, note: str, status=Assignment.Status.DONE) -> Assignment:
     """Mark the assignment done (or cancelled) with its closing note, and tell the person
     who gave it. An assignment already closed is refused and left as it is."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.deviations.access import for_user
 from samverkan.deviations.models import Action, Deviation, Event
-from samverkan.notifications.service import notify
+from samverkan.notifications.service import in_service_language, notify
 
 S = Deviation.Step
 TRANSITIONS = {
@@ -65,20 +65,7 @@ def check_move(deviation, to_step: str, user) -> None:
 def move(deviation, to_step: str, user, note: str = "", **fields) -> Event:
     deviation = Deviation.objects.select_for_update().get(pk=deviation.pk)
     check_move(deviation, to_step, user)
-    event = Event.objects.create(
-        deviation=deviation, from_step=deviation.step, to_step=to_step, by=user, note=note
-    )
-    for name, value in fields.items():
-        setattr(deviation, name, value)
-    deviation.step = to_step
-    if to_step in (S.STEERING, S.BUSSAM):
-        deviation.is_principled = True
-    if to_step == S.RESOLVED:
-        deviation.resolved_at = timezone.now()
-        deviation.outcome = note
-    deviation.save()
-    tell_reporter(deviation, to_step, note)
-    return event
+    return _take(deviation, to_step, user, note, fields)
 
 
 def follow_case(deviation, to_step: str, user, note: str, **fields) -> Event | None:
@@ -93,19 +80,25 @@ def follow_case(deviation, to_step: str, user, note: str, **fields) -> Event | N
             return None
         if to_step == S.RESOLVED and deviation.actions.filter(status=Action.Status.OPEN).exists():
             return None
-        event = Event.objects.create(
-            deviation=deviation, from_step=deviation.step, to_step=to_step, by=user, note=note
-        )
-        for name, value in fields.items():
-            setattr(deviation, name, value)
-        deviation.step = to_step
-        if to_step == S.STEERING:
-            deviation.is_principled = True
-        if to_step == S.RESOLVED:
-            deviation.resolved_at = timezone.now()
-            deviation.outcome = note
-        deviation.save()
-        tell_reporter(deviation, to_step, note)
+        return _take(deviation, to_step, user, note, fields)
+
+
+def _take(deviation, to_step, user, note, fields) -> Event:
+    """The step itself, on a report locked and checked by the caller: the event, the
+    fields the step sets, and the reporter told."""
+    event = Event.objects.create(
+        deviation=deviation, from_step=deviation.step, to_step=to_step, by=user, note=note
+    )
+    for name, value in fields.items():
+        setattr(deviation, name, value)
+    deviation.step = to_step
+    if to_step in (S.STEERING, S.BUSSAM):
+        deviation.is_principled = True
+    if to_step == S.RESOLVED:
+        deviation.resolved_at = timezone.now()
+        deviation.outcome = note
+    deviation.save()
+    tell_reporter(deviation, to_step, note)
     return event
 
 
@@ -123,6 +116,7 @@ def submit(deviation, user) -> Event:
         )
 
 
+@in_service_language
 def tell_reporter(deviation, to_step, note) -> None:
     """In the app, and by e-mail once the step has committed: the reporter learns how the
     report was handled."""

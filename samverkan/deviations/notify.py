@@ -11,12 +11,13 @@ from samverkan.deviations import ladder
 from samverkan.deviations.models import Deviation, Event
 from samverkan.forum.models import ForumCase, StatusChange
 from samverkan.notifications.recipients import seat_holders, unit_managers
-from samverkan.notifications.service import notify
+from samverkan.notifications.service import in_service_language, notify
 from samverkan.organisations.models import Body
 
 S = Deviation.Step
 
 
+@in_service_language
 def step_taken(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
@@ -39,6 +40,7 @@ def step_taken(sender, instance, created, raw=False, **kwargs):
     notify([p for p in people if p.pk != instance.by_id], text % {"ref": ref}, url, about=deviation)
 
 
+@in_service_language
 def case_moved(sender, instance, created, raw=False, **kwargs):
     """A report lifted to the individforum follows its case (``ladder.follow_case``). The
     principled question moves with it: the forum wrote it without the child's identity, as

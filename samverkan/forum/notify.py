@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from samverkan.forum import documents
 from samverkan.forum.models import ForumCase, Invitee, StatusChange
 from samverkan.notifications.recipients import seat_holders
-from samverkan.notifications.service import notify
+from samverkan.notifications.service import in_service_language, notify
 from samverkan.organisations.models import Body
 
 S = ForumCase.Status
 
 
+@in_service_language
 def send_invitation(case):
     """The invited managers get the meeting's invitation, with its .ics (again when the
     meeting is moved)."""
@@ -47,6 +48,7 @@ def send_invitation(case):
     )
 
 
+@in_service_language
 def status_changed(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return

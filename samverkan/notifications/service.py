@@ -5,15 +5,20 @@ rolled back tells nobody), in the background. People who chose a daily summary g
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from samverkan.identity import find_identity
 from samverkan.notifications.models import Notification, Preference
 
+logger = logging.getLogger(__name__)
 _quiet = threading.local()
 
 
@@ -27,6 +32,18 @@ def muted():
         yield
     finally:
         _quiet.on = before
+
+
+def in_service_language(function):
+    """Notification texts are written in the service's language (Swedish), whoever's
+    request caused them: they are read by others, later, by e-mail too."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def about_key(obj) -> str:
@@ -44,14 +61,18 @@ def email_choices(users) -> dict[int, str]:
 def notify(users, text, url: str, *, about=None, attachment=None) -> list[Notification]:
     """Tell ``users`` (inactive ones and repeats left out) ``text`` with a link to ``url``.
 
-    ``text`` names a reference number and what happened, never a person: it is refused if
-    it holds a personnummer, an e-mail address or a phone number. ``attachment``, for the
+    ``text`` names a reference number and what happened, never a person: if it holds
+    what looks like a personnummer, reservnummer, e-mail address or phone number, it is
+    replaced by a neutral text (and the error logged). ``attachment``, for the
     e-mail only, is (file name, text content, MIME type), e.g. a meeting's invitation."""
     if getattr(_quiet, "on", False):
         return []
     text = str(text)
     if find_identity(text):
-        raise ValueError("A notification must not carry anyone's identity.")
+        # A text built from validated fields should never get here; if one does (or the
+        # check errs), the notification still goes out, without the text.
+        logger.error("A notification text looked like it identified someone; sent without it.")
+        text = str(_("Något nytt i Samverkan rör dig. Följ länken för att se vad."))
     people = {u.pk: u for u in users if u is not None and u.is_active}
     if not people:
         return []

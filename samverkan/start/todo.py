@@ -33,7 +33,11 @@ from samverkan.permissions import allowed
 from samverkan.sip.models import Plan
 
 ROWS = 5  # the most urgent rows shown under an item
-SOON = datetime.timedelta(days=14)  # follow-ups and reviews this close are shown
+SOON = datetime.timedelta(days=14)
+INBOX_KINDS = (
+    Body.Kind.STEERING,
+    Body.Kind.BUSSAM,
+)  # the bodies questions wait for  # follow-ups and reviews this close are shown
 
 
 @dataclass
@@ -78,6 +82,15 @@ class Item:
         return sum(row.overdue for row in self.rows)
 
 
+def _collect(found: list, key, title, things, url, row=None) -> None:
+    """Add an item to ``found`` if ``things`` (a queryset or a list) holds anything: its
+    count, and rows for the first few."""
+    count = len(things) if isinstance(things, list) else things.count()
+    if count:
+        rows = [row(thing) for thing in things[:ROWS]] if row else []
+        found.append(Item(key, str(title), count, url, rows))
+
+
 def _my_reports(user):
     """The notification keys ("deviations.deviation:12") of the user's own reports."""
     return (
@@ -98,10 +111,7 @@ def items(user, today: datetime.date | None = None) -> list[Item]:
     found: list[Item] = []
 
     def add(key, title, queryset, url, row=None):
-        count = queryset.count()
-        if count:
-            rows = [row(obj) for obj in queryset[:ROWS]] if row else []
-            found.append(Item(key, str(title), count, url, rows))
+        _collect(found, key, title, queryset, url, row)
 
     deviations_url = reverse("deviations:list")
     if allowed(user, "deviations.report"):
@@ -195,20 +205,18 @@ def items(user, today: datetime.date | None = None) -> list[Item]:
                 waiting = inbox(body, today)
                 if waiting.count:
                     found.append(waiting)
-        not_met = _not_met(
-            list(Body.objects.filter(cadence__in=cadence.CHECKED).select_related("local_group")),
-            today,
+        add(
+            "groups_not_met",
+            _("Grupper och organ som inte har mötts som de ska den här perioden"),
+            _not_met(
+                list(
+                    Body.objects.filter(cadence__in=cadence.CHECKED).select_related("local_group")
+                ),
+                today,
+            ),
+            reverse("governance:overview"),
+            lambda b: Row(str(b), b.get_absolute_url(), today=today),
         )
-        if not_met:
-            found.append(
-                Item(
-                    "groups_not_met",
-                    str(_("Grupper och organ som inte har mötts som de ska den här perioden")),
-                    len(not_met),
-                    reverse("governance:overview"),
-                    [Row(str(b), b.get_absolute_url(), today=today) for b in not_met[:ROWS]],
-                )
-            )
         add(
             "unread",
             _("Olästa avvikelserapporter i länet"),
@@ -255,66 +263,43 @@ def _bodies(user, me, today) -> list[Item]:
     if not seats:
         return []
     found = []
-    steering_groups = {
-        m.body.local_group_id for m in seats if m.body.kind == Body.Kind.STEERING
-    } - {None}
-    in_bussam = me.sits_in_kind(Body.Kind.BUSSAM)
-    if steering_groups or in_bussam:
-        for body in {
-            m.body for m in seats if m.body.kind in (Body.Kind.STEERING, Body.Kind.BUSSAM)
-        }:
-            waiting = inbox(body, today)
-            if waiting.count:
-                found.append(waiting)
-    body_ids = [m.body_id for m in seats]
-    no_minutes = (
-        Meeting.objects.filter(body_id__in=body_ids, held_on__lt=today, minutes="")
+    with_inbox = {m.body.pk: m.body for m in seats if m.body.kind in INBOX_KINDS}
+    for body in sorted(with_inbox.values(), key=lambda body: body.pk):
+        waiting = inbox(body, today)
+        if waiting.count:
+            found.append(waiting)
+    overview = reverse("governance:overview")
+    _collect(
+        found,
+        "minutes",
+        _("Möten utan protokoll"),
+        Meeting.objects.filter(
+            body_id__in=[m.body_id for m in seats], held_on__lt=today, minutes=""
+        )
         .select_related("body__local_group")
-        .order_by("held_on")
+        .order_by("held_on"),
+        overview,
+        lambda m: Row(str(m), m.get_absolute_url(), since=m.held_on, today=today),
     )
-    count = no_minutes.count()
-    if count:
-        found.append(
-            Item(
-                "minutes",
-                str(_("Möten utan protokoll")),
-                count,
-                reverse("governance:overview"),
-                [
-                    Row(str(m), m.get_absolute_url(), since=m.held_on, today=today)
-                    for m in no_minutes[:ROWS]
-                ],
-            )
-        )
-    not_met = _not_met([m.body for m in seats], today)
-    if not_met:
-        found.append(
-            Item(
-                "not_met",
-                str(_("Organ som inte har mötts som de ska den här perioden")),
-                len(not_met),
-                reverse("governance:overview"),
-                [Row(str(b), b.get_absolute_url(), today=today) for b in not_met[:ROWS]],
-            )
-        )
-    group_ids = {m.body.local_group_id for m in seats} - {None}
-    agreements = Agreement.objects.filter(
-        local_group__in=group_ids, next_follow_up_on__lte=today + SOON
-    ).order_by("next_follow_up_on")
-    count = agreements.count()
-    if count:
-        found.append(
-            Item(
-                "agreements",
-                str(_("Överenskommelser att följa upp")),
-                count,
-                reverse("governance:overview"),
-                [
-                    Row(a.title, a.get_absolute_url(), due=a.next_follow_up_on, today=today)
-                    for a in agreements[:ROWS]
-                ],
-            )
-        )
+    _collect(
+        found,
+        "not_met",
+        _("Organ som inte har mötts som de ska den här perioden"),
+        _not_met([m.body for m in seats], today),
+        overview,
+        lambda b: Row(str(b), b.get_absolute_url(), today=today),
+    )
+    _collect(
+        found,
+        "agreements",
+        _("Överenskommelser att följa upp"),
+        Agreement.objects.filter(
+            local_group__in={m.body.local_group_id for m in seats} - {None},
+            next_follow_up_on__lte=today + SOON,
+        ).order_by("next_follow_up_on"),
+        overview,
+        lambda a: Row(a.title, a.get_absolute_url(), due=a.next_follow_up_on, today=today),
+    )
     return found
 
 
