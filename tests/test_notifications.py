@@ -432,3 +432,14 @@ def test_texts_are_written_in_the_services_language(report, staff, manager):
     with translation.override("en"):
         ladder.move(report, "resolved", manager, "Rutinen förtydligad.")
     assert any("är avslutad" in t for t in texts(staff))
+
+
+def test_reminders_show_in_the_app_too_without_a_second_mail(raised, convener):
+    from samverkan.forum.reminders import send_reminders
+
+    ForumCase.objects.filter(pk=raised.pk).update(deadline=TODAY + datetime.timedelta(days=2))
+    Notification.objects.all().delete()
+    assert send_reminders(TODAY) == 1
+    (reminder,) = Notification.objects.filter(user=convener)
+    assert raised.reference in reminder.text and reminder.url == raised.get_absolute_url()
+    assert reminder.emailed_at is not None and len(mail.outbox) == 1

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from samverkan.forum.models import ForumCase, Reminder
+from samverkan.notifications.service import already_emailed
 
 SOON = datetime.timedelta(days=3)
 
@@ -38,6 +39,7 @@ def send_reminders(today: datetime.date | None = None, base_url: str = "") -> in
                     subject = render_to_string("forum/email/reminder_subject.txt", context)
                     body = render_to_string("forum/email/reminder.txt", context)
                 send_mail(" ".join(subject.split()), body, None, [case.convener.email])
+                already_emailed(case.convener, subject, case.get_absolute_url(), about=case)
         except IntegrityError:
             continue  # another run sent it
         sent += 1

@@ -93,6 +93,18 @@ def notify(users, text, url: str, *, about=None, attachment=None) -> list[Notifi
     return rows
 
 
+def already_emailed(user, subject: str, url: str, *, about=None) -> Notification:
+    """A reminder that went by its own e-mail: the same news in the app, marked as e-mailed
+    so that it is not sent again. ``subject`` is the e-mail's subject line (it carries a
+    reference and a date, never a person)."""
+    text = " ".join(str(subject).split())[:300]
+    if find_identity(text):
+        text = str(_("Något nytt i Samverkan rör dig. Följ länken för att se vad."))
+    return Notification.objects.create(
+        user=user, text=text, url=url, about=about_key(about), emailed_at=timezone.now()
+    )
+
+
 def mark_read(user, obj) -> None:
     """``user`` has seen ``obj``: its notifications to them are read."""
     Notification.objects.filter(user=user, about=about_key(obj), read_at__isnull=True).update(

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from samverkan.notifications.service import already_emailed
 from samverkan.sip.models import Plan, Reminder
 
 SOON = datetime.timedelta(days=7)
@@ -54,6 +55,7 @@ def send_reminders(today: datetime.date | None = None, base_url: str | None = No
                     subject = render_to_string("sip/email/reminder_subject.txt", context)
                     body = render_to_string("sip/email/reminder.txt", context)
                 send_mail(" ".join(subject.split()), body, None, [plan.chair.email])
+                already_emailed(plan.chair, subject, plan.get_absolute_url(), about=plan)
         except IntegrityError:
             continue  # another run sent it
         sent += 1
