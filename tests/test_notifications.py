@@ -4,6 +4,7 @@ a daily summary), and never a child's identity in any of it. For each step: who 
 and who is not."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -443,3 +444,23 @@ def test_reminders_show_in_the_app_too_without_a_second_mail(raised, convener):
     (reminder,) = Notification.objects.filter(user=convener)
     assert raised.reference in reminder.text and reminder.url == raised.get_absolute_url()
     assert reminder.emailed_at is not None and len(mail.outbox) == 1
+
+
+def test_editors_are_told_once_when_a_document_is_due_for_review(staff, manager):
+    from django.core.management import call_command
+
+    from samverkan.governance.models import Document
+
+    due = Document.objects.create(
+        title="Rutin för SIP", kind="routine", updated_on=TODAY, editor=staff,
+        review_due_on=TODAY + datetime.timedelta(days=5),
+    )  # fmt: skip
+    Document.objects.create(
+        title="Mall", kind="template", updated_on=TODAY, editor=manager,
+        review_due_on=TODAY + datetime.timedelta(days=100),
+    )  # fmt: skip
+    call_command("send_review_reminders", stdout=io.StringIO())
+    call_command("send_review_reminders", stdout=io.StringIO())
+    (text,) = texts(staff)
+    assert "Rutin för SIP" in text and due.review_due_on.isoformat() in text
+    assert not texts(manager)
