@@ -558,3 +558,20 @@ def test_send_reminders_sends_the_assignment_reminders(chair, worker, steering):
     call_command("send_reminders", stdout=out)
     assert "overdue assignment" not in out.getvalue()
     assert about(assignment).count() == 1
+
+
+def test_a_refusal_speaks_the_readers_language_while_notifications_stay_swedish(
+    chair, worker, assignment
+):
+    from django.utils import translation
+
+    from samverkan.assignments.services import AssignmentError
+    from samverkan.assignments.services import close as close_assignment
+    from samverkan.notifications.models import Notification
+
+    with translation.override("en"):
+        close_assignment(assignment, worker, "Klart.")
+        with pytest.raises(AssignmentError, match="already"):
+            close_assignment(assignment, worker, "Igen.")
+    (told,) = Notification.objects.filter(user=chair, text__contains="är klart")
+    assert assignment.title in told.text

@@ -108,7 +108,6 @@ def _decide_case(item, user, decision, outcome):
     )
 
 
-@in_service_language
 def _decide_report(item, body, user, decision, outcome):
     deviation = item.deviation
     S = Deviation.Step
@@ -120,11 +119,16 @@ def _decide_report(item, body, user, decision, outcome):
     except ladder.LadderError as refused:
         raise AgendaError(str(refused)) from refused
     if body.kind == Body.Kind.BUSSAM:
-        # BUSSAM's decision returns to the local group and to the secretariat.
-        secretariat = get_user_model().objects.filter(is_secretariat=True, is_active=True)
-        notify(
-            [*seat_holders(Body.Kind.STEERING, deviation.local_group), *secretariat],
-            _("BUSSAM har beslutat i avvikelse %(ref)s.") % {"ref": deviation.reference},
-            deviation.get_absolute_url(),
-            about=deviation,
-        )
+        _tell_bussam_decided(deviation)
+
+
+@in_service_language
+def _tell_bussam_decided(deviation) -> None:
+    """BUSSAM's decision returns to the local group and to the secretariat."""
+    secretariat = get_user_model().objects.filter(is_secretariat=True, is_active=True)
+    notify(
+        [*seat_holders(Body.Kind.STEERING, deviation.local_group), *secretariat],
+        _("BUSSAM har beslutat i avvikelse %(ref)s.") % {"ref": deviation.reference},
+        deviation.get_absolute_url(),
+        about=deviation,
+    )

@@ -6,6 +6,9 @@ from samverkan.deviations.models import Deviation, Event
 from samverkan.forum.models import ForumCase, StatusChange
 from samverkan.organisations.models import Body
 
+# The bodies questions wait for.
+INBOX_KINDS = (Body.Kind.STEERING, Body.Kind.BUSSAM)
+
 
 def waiting_for(body):
     """(forum cases, deviation reports) waiting for ``body``'s decision, each annotated with

@@ -8,12 +8,10 @@ from django.utils.translation import gettext as _
 
 from samverkan.agenda import decide
 from samverkan.agenda.forms import DecisionForm, PutOnForm
-from samverkan.agenda.inbox import waiting_for
+from samverkan.agenda.inbox import INBOX_KINDS, waiting_for
 from samverkan.agenda.models import AgendaItem
 from samverkan.organisations.models import Body
 from samverkan.permissions import allowed
-
-INBOX_KINDS = [Body.Kind.STEERING, Body.Kind.BUSSAM]
 
 
 def _body(request, pk, perm):

@@ -116,7 +116,6 @@ CLOSED_TEXT = {
 }
 
 
-@in_service_language
 def close(assignment, by, note: str, status=Assignment.Status.DONE) -> Assignment:
     """Mark the assignment done (or cancelled) with its closing note, and tell the person
     who gave it. An assignment already closed is refused and left as it is."""
@@ -132,10 +131,15 @@ def close(assignment, by, note: str, status=Assignment.Status.DONE) -> Assignmen
         locked.closed_by = by
         locked.save(update_fields=["status", "closing_note", "closed_at", "closed_by"])
         if locked.created_by_id != by.pk:
-            notify(
-                [locked.created_by],
-                str(CLOSED_TEXT[status]) % {"title": locked.title},
-                locked.get_absolute_url(),
-                about=locked,
-            )
+            _tell_closed(locked, status)
     return locked
+
+
+@in_service_language
+def _tell_closed(assignment, status) -> None:
+    notify(
+        [assignment.created_by],
+        str(CLOSED_TEXT[status]) % {"title": assignment.title},
+        assignment.get_absolute_url(),
+        about=assignment,
+    )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.agenda.inbox import waiting_for
+from samverkan.agenda.inbox import INBOX_KINDS, waiting_for
 from samverkan.assignments.models import Assignment
 from samverkan.deviations.models import Deviation
 from samverkan.forum.models import ForumCase
@@ -33,11 +33,7 @@ from samverkan.permissions import allowed
 from samverkan.sip.models import Plan
 
 ROWS = 5  # the most urgent rows shown under an item
-SOON = datetime.timedelta(days=14)
-INBOX_KINDS = (
-    Body.Kind.STEERING,
-    Body.Kind.BUSSAM,
-)  # the bodies questions wait for  # follow-ups and reviews this close are shown
+SOON = datetime.timedelta(days=14)  # follow-ups and reviews this close are shown
 
 
 @dataclass
