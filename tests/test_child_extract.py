@@ -133,3 +133,64 @@ def test_a_wrong_check_digit_is_a_field_error(client_for, log_reviewer):
 def test_a_number_nobody_registered_says_so(client_for, log_reviewer):
     response = client_for(log_reviewer).get(URL, {"personal_number": "19121212-1212"})
     assert "Inget barn med det numret" in response.content.decode()
+
+
+# --- children without a Swedish number (issue 11, item 9) -------------------------------------
+RESERVE = "20150612-T042"
+
+
+@pytest.fixture
+def reserve_child(school, staff):
+    return Child.objects.create(
+        reserve_number=RESERVE, first_name="Nyanländ", last_name="Barn", owning_unit=school,
+        created_by=staff,
+    )  # fmt: skip
+
+
+def test_the_extract_is_asked_for_by_reservnummer(
+    client_for, log_reviewer, staff, reserve_child, child
+):
+    client_for(staff).get(reserve_child.get_absolute_url())
+    client_for(staff).get(child.get_absolute_url())
+    response = client_for(log_reviewer).get(URL, {"reserve_number": "20150612t042"})
+    assert response.status_code == 200
+    extract = response.context["extract"]
+    assert extract.number == RESERVE and extract.records == [reserve_child]
+    assert {entry.child_id for entry in extract.entries} == {reserve_child.pk}
+    assert f"Uttag för {RESERVE}" in response.text
+
+
+def test_a_replaced_reservnummer_still_finds_the_record(
+    client_for, log_reviewer, staff, reserve_child
+):
+    from samverkan.people.models import replace_reserve_number
+
+    client_for(staff).get(reserve_child.get_absolute_url())
+    replace_reserve_number(reserve_child, "20150612-2389", staff)
+    client_for(staff).get(reserve_child.get_absolute_url())
+    for query in ({"reserve_number": RESERVE}, {"personal_number": "20150612-2389"}):
+        extract = client_for(log_reviewer).get(URL, query).context["extract"]
+        assert [child.pk for child in extract.records] == [reserve_child.pk]
+        assert extract.entries.filter(action="view").count() == 2  # before and after
+
+
+def test_a_reservnummer_is_never_compared_with_a_personnummer(client_for, log_reviewer, child):
+    response = client_for(log_reviewer).get(URL, {"reserve_number": RESERVE})
+    assert response.context["extract"].records == []
+    both = client_for(log_reviewer).get(
+        URL, {"personal_number": "20170101-2393", "reserve_number": RESERVE}
+    )
+    assert "extract" not in both.context and "reserve_number" in both.context["form"].errors
+    neither = client_for(log_reviewer).get(URL, {"date_from": "2026-01-01"})
+    assert "extract" not in neither.context and "personal_number" in neither.context["form"].errors
+
+
+def test_the_reservnummer_export_is_built_for_the_same_child(
+    client_for, log_reviewer, staff, reserve_child, django_capture_on_commit_callbacks
+):
+    client_for(staff).get(reserve_child.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(log_reviewer).post(URL, {"reserve_number": RESERVE, "format": "xlsx"})
+    export = Export.objects.get()
+    assert export.status == "ready" and export.child_id == reserve_child.pk
+    assert export.params["query"]["reserve_number"] == RESERVE

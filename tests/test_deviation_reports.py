@@ -326,7 +326,7 @@ def test_patterns_page_flags_recurring_pairs(client_for, secretariat, county):
     response = client_for(secretariat).get(reverse("deviations:patterns") + PERIOD)
     html = response.content.decode()
     assert response.status_code == 200 and html.count("<h1") == 1
-    assert "Perioden 2025-01-01 till 2025-12-31" in html
+    assert "Hela länet, perioden 2025-01-01 till 2025-12-31" in html
     assert "2 par av verksamheter har två eller fler rapporter" in html
     assert "Testskolan, Testby kommun ↔ BUP Testby, Region Test" in html or (
         "BUP Testby, Region Test ↔ Testskolan, Testby kommun" in html
@@ -550,3 +550,109 @@ def test_bussam_members_read_the_county_follow_up(client_for, bussam_member):
 
     response = client_for(bussam_member).get(reverse("governance:county", args=[default_year()]))
     assert response.status_code == 200
+
+
+# --- a local group reads its own (issue 11, item 6) -------------------------------------------
+@pytest.fixture
+def norrby_member(make_user, county):
+    """A member of Norrby's steering group, with no seat anywhere else and no unit."""
+    from samverkan.organisations.models import Body, Membership
+    from tests.helpers import seat
+
+    steering = Body.objects.create(
+        name="Styrgrupp Norrby", kind="steering", level="local", local_group=county["norrby"],
+        cadence="term",
+    )  # fmt: skip
+    user = make_user("styr.norrby@example.org")
+    seat(steering, user, Membership.Role.MEMBER)
+    return user
+
+
+def test_a_group_member_reads_only_the_own_groups_numbers(client_for, norrby_member):
+    response = client_for(norrby_member).get(reverse("deviations:compilation") + PERIOD)
+    assert response.status_code == 200
+    numbers = response.context["stats"]
+    assert numbers.group.slug == "norrby"
+    assert numbers.total == 3 and numbers.principled == 1  # 4, 5, 6
+    assert numbers.by_category.as_dict() == {
+        "Oklart ansvar": 1, "Väntetid": 1, "Remiss avvisad": 1,
+        **{row.label: 0 for row in numbers.by_category.rows if row.count == 0},
+    }  # fmt: skip
+    assert [q["reference"] for q in numbers.principled_questions] == ["AV-2025-0004"]
+    assert numbers.judgements == []
+    assert numbers.by_group not in numbers.breakdowns  # one group: no per-group table
+    html = response.text
+    assert "AV-2025-0001" not in html and "Vem ansvarar för utredningen?" not in html
+    assert "BUS Norrby" in html and "Hela länet" not in html
+    assert 'value="testby"' not in html  # another group is no choice
+
+
+def test_every_count_is_narrowed_to_the_group(county):
+    numbers = stats.compute(START, END, group=county["norrby"])
+    assert numbers.by_kind_pair.as_dict() == {SOCIAL_BVC: 1, BVC_MUNICIPALITY: 1, SCHOOL_BUP: 1}
+    assert numbers.by_step.as_dict()["Hos BUSSAM"] == 1
+    assert [(row.label, row.count) for row in numbers.by_quarter.rows] == [
+        ("2025 Q1", 1), ("2025 Q2", 2), ("2025 Q3", 0), ("2025 Q4", 0),
+    ]  # fmt: skip
+    assert numbers.recurring == []  # school ↔ bup recurs only in Testby
+
+
+@pytest.mark.parametrize("name", URLS)
+def test_naming_another_group_widens_nothing(client_for, norrby_member, name):
+    response = client_for(norrby_member).get(
+        reverse(f"deviations:{name}") + PERIOD + "&grupp=testby"
+    )
+    if name.startswith("compilation_"):  # an export goes back to the page, which says why
+        assert response.status_code == 302
+        response = client_for(norrby_member).get(response.url)
+    assert response.status_code == 200
+    assert "stats" not in response.context
+    assert "Välj ett giltigt alternativ" in response.text
+    assert not AccessLog.objects.filter(reason__contains="BUS Testby").exists()
+
+
+@pytest.mark.parametrize("name", ["compilation_pdf", "compilation_xlsx"])
+def test_a_group_member_exports_the_own_group(client_for, norrby_member, name):
+    response = client_for(norrby_member).get(reverse(f"deviations:{name}") + PERIOD)
+    assert response.status_code == 200
+    assert "bus-avvikelser-norrby-2025-01-01-2025-12-31" in response["Content-Disposition"]
+    entry = AccessLog.objects.get(action="export")
+    assert entry.user == norrby_member and "BUS Norrby" in entry.reason
+
+
+def test_the_county_readers_may_narrow_to_a_group(client_for, secretariat, county):
+    client = client_for(secretariat)
+    whole = client.get(reverse("deviations:patterns") + PERIOD)
+    assert whole.context["stats"].total == 7 and "Hela länet" in whole.text
+    narrowed = client.get(reverse("deviations:patterns") + PERIOD + "&grupp=testby")
+    assert narrowed.context["stats"].total == 4
+    assert "grupp=testby" in narrowed.context["query"]
+    assert AccessLog.objects.filter(reason__contains="BUS Testby").exists()
+    assert AccessLog.objects.filter(reason__contains="hela länet").exists()
+
+
+def test_the_compilation_title_names_the_group(county):
+    numbers = stats.compute(START, END, group=county["norrby"])
+    assert compilation.compilation_title(numbers) == TITLE.replace(
+        "avvikelser inkomna", "avvikelser för BUS Norrby inkomna"
+    )
+
+
+def test_a_group_members_start_page_links_to_the_groups_reports(client_for, norrby_member):
+    html = client_for(norrby_member).get(reverse("home")).text
+    assert "Min grupps rapporter" in html
+    assert reverse("deviations:compilation") in html and reverse("deviations:patterns") in html
+
+
+def test_a_unit_member_without_a_seat_may_not(client_for, staff, county):
+    for name in URLS:
+        assert client_for(staff).get(reverse(f"deviations:{name}") + PERIOD).status_code == 403
+
+
+def test_group_compilation_query_count_is_constant(client_for, norrby_member, county):
+    client = client_for(norrby_member)
+    url = reverse("deviations:compilation") + PERIOD
+    _, small = count_queries(client, url)
+    grow(county, 15)
+    _, large = count_queries(client, url)
+    assert large == small

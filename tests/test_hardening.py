@@ -261,7 +261,7 @@ FORMS = {
     "deviations.ActionForm": (
         lambda w, d: ActionForm(d, deviation=w.deviation), ["owner"], ["due_on"],
     ),
-    "deviations.PeriodForm": (lambda w, d: PeriodForm(d), [], ["fran", "till"]),
+    "deviations.PeriodForm": (lambda w, d: PeriodForm(d), ["grupp"], ["fran", "till"]),
     "deviations.InboxFilterForm": (
         lambda w, d: InboxFilterForm(d), ["grupp", "kommun", "kategori", "tagg"], ["fran", "till"],
     ),

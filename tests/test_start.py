@@ -361,6 +361,26 @@ def test_a_case_is_put_on_a_meeting_and_decided(
     assert item.decision == "Arbetsgruppen tar fram en rutin."
 
 
+def test_putting_a_question_on_a_meeting_tells_the_body_and_who_waits(
+    client_for, staff, convener, chair, steering_member, outsider, steering, lifted_case, planned
+):
+    from samverkan.notifications.models import Notification
+
+    put(client_for(chair), steering, "case", lifted_case, planned)
+    text = (
+        f"{lifted_case.reference} har lagts på dagordningen för {steering}, "
+        f"mötet {planned.held_on.isoformat()}."
+    )
+    told = {n.user: n for n in Notification.objects.filter(text=text)}
+    assert set(told) == {steering_member, staff, convener}  # not the chair who did it
+    assert told[steering_member].url == reverse("agenda:inbox", args=[steering.pk])
+    assert told[staff].url == told[convener].url == lifted_case.get_absolute_url()
+    assert not Notification.objects.filter(user__in=[chair, outsider], text=text).exists()
+    # A refused second placing tells nobody again.
+    put(client_for(chair), steering, "case", lifted_case, planned)
+    assert Notification.objects.filter(text=text).count() == 3
+
+
 def test_a_meeting_of_another_body_is_refused(
     client_for, chair, steering, lifted_case, group, secretariat
 ):

@@ -267,6 +267,13 @@ def has_seat_in_group(user, group):
 rules.add_perm(
     "governance.view_follow_up", rules.is_authenticated & (is_secretariat | has_seat_in_group)
 )
+# The deviation compilation and its patterns: the county's for the secretariat and BUSSAM's
+# members (to whom the agreement returns them); a local group's also for those who hold a
+# seat in one of the group's bodies. Without a group: may open the pages at all.
+rules.add_perm(
+    "deviations.view_reports",
+    rules.is_authenticated & (is_secretariat | sits_in_bussam | has_seat_in_group),
+)
 # The steering group's chair, convener or secretary approves the group's own follow-up.
 rules.add_perm("governance.approve_follow_up", rules.is_authenticated & leads_steering_group_of)
 

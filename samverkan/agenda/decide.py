@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -54,11 +55,33 @@ def put_on(meeting, question, user) -> AgendaItem:
     field = "forum_case" if isinstance(question, ForumCase) else "deviation"
     try:
         with transaction.atomic():
-            return AgendaItem.objects.create(meeting=meeting, added_by=user, **{field: question})
+            item = AgendaItem.objects.create(meeting=meeting, added_by=user, **{field: question})
+            _tell_put_on(meeting, question, user)
+            return item
     except IntegrityError as clash:
         raise AgendaError(
             _("%(ref)s står redan på dagordningen för det mötet.") % {"ref": question.reference}
         ) from clash
+
+
+@in_service_language
+def _tell_put_on(meeting, question, user) -> None:
+    """The body's members, to prepare; and whoever waits for the answer: the reporter of a
+    report, the raiser and the convener of a case."""
+    body = meeting.body
+    text = _("%(ref)s har lagts på dagordningen för %(body)s, mötet %(date)s.") % {
+        "ref": question.reference,
+        "body": body,
+        "date": meeting.held_on.isoformat(),
+    }
+    members = [m for m in seat_holders(body.kind, body.local_group) if m.pk != user.pk]
+    notify(members, text, reverse("agenda:inbox", args=[body.pk]), about=question)
+    if isinstance(question, ForumCase):
+        waiting = {question.raised_by, question.convener}
+    else:
+        waiting = {question.reporter}
+    waiting = [p for p in waiting if p is not None and p.pk != user.pk and p not in members]
+    notify(waiting, text, question.get_absolute_url(), about=question)
 
 
 def decide(item: AgendaItem, user, decision: str, outcome: str) -> AgendaItem:

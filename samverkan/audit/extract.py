@@ -1,7 +1,7 @@
 """The per-child log extract (logguttdrag): every access to anything about a child.
 
 Each unit keeps its own record of a child, so the extract gathers every record with the
-personnummer the log reviewer types and every access-log entry naming one of them: the
+number the log reviewer types and every access-log entry naming one of them: the
 records themselves, consents, forum cases, protocols, plans, downloaded files, refusals
 included. The page shows it; the PDF (for the guardian who asked) and the spreadsheet are
 made in the background (``samverkan.exports``).
@@ -10,6 +10,7 @@ made in the background (``samverkan.exports``).
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from samverkan.spreadsheets import table_sheet, workbook_bytes
 
 @dataclass
 class Extract:
-    personal_number: str
+    number: str  # as typed: a personnummer or a reservnummer
     records: list
     entries: object  # a queryset, newest first
 
@@ -39,9 +40,25 @@ class Extract:
         return ""
 
 
-def extract_for(personal_number: str, *, date_from=None, date_to=None) -> Extract:
+def extract_for(
+    personal_number: str | None = None,
+    reserve_number: str | None = None,
+    *,
+    date_from=None,
+    date_to=None,
+) -> Extract:
+    """By personnummer: the records carrying it, those that once had a reservnummer too. By
+    reservnummer: the records carrying it and those where it was replaced by a personnummer
+    (kept in the record's number history). A reservnummer is never compared with a
+    personnummer."""
+    if personal_number:
+        number, which = personal_number, Q(personal_number=personal_number)
+    else:
+        number = reserve_number
+        which = Q(reserve_number=reserve_number) | Q(number_changes__old_number=reserve_number)
     records = list(
-        Child.objects.filter(personal_number=personal_number)
+        Child.objects.filter(which)
+        .distinct()
         .select_related("owning_unit__principal")
         .order_by("pk")
     )
@@ -51,7 +68,7 @@ def extract_for(personal_number: str, *, date_from=None, date_to=None) -> Extrac
     if date_to:
         entries = entries.filter(at__date__lte=date_to)
     entries = entries.select_related("user").order_by("-at", "-id")
-    return Extract(personal_number, records, entries)
+    return Extract(number, records, entries)
 
 
 def who(entry) -> str:
@@ -87,7 +104,7 @@ HEADINGS = [
 
 
 def _title(extract: Extract) -> str:
-    return _("Logguttdrag för %(number)s") % {"number": extract.personal_number}
+    return _("Logguttdrag för %(number)s") % {"number": extract.number}
 
 
 def build_pdf(export) -> Built:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.models import AccessLog
 from samverkan.forms import DateField, FilterForm
-from samverkan.people.forms import PersonalNumberField
+from samverkan.people.forms import ChildNumberForm
 
 
 def record_types() -> list[tuple[str, str]]:
@@ -139,18 +139,27 @@ class RoleChangeFilterForm(PeriodForm, FilterForm):
         return self.in_period(queryset)
 
 
-class ExtractForm(PeriodForm):
-    """The per-child log extract: the child's number, and a period if wanted."""
+class ExtractForm(ChildNumberForm, PeriodForm):
+    """The per-child log extract: the child's number (personnummer, or reservnummer for a
+    child without one), and a period if wanted."""
 
-    field_order = ["personal_number", "date_from", "date_to"]
-    personal_number = PersonalNumberField(
-        help_text=_("Barnets personnummer eller samordningsnummer.")
-    )
+    field_order = ["personal_number", "reserve_number", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["personal_number"].help_text = _(
+            "Barnets personnummer eller samordningsnummer."
+        )
+        self.fields["reserve_number"].help_text = _(
+            "Eller barnets reservnummer. Ett reservnummer som har ersatts av ett personnummer "
+            "hittar också registreringen."
+        )
 
     def query(self) -> dict:
         data = self.cleaned_data
         return {
-            "personal_number": data["personal_number"],
+            "personal_number": data.get("personal_number") or None,
+            "reserve_number": data.get("reserve_number") or None,
             "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
             "date_to": data["date_to"].isoformat() if data.get("date_to") else None,
         }

@@ -4,8 +4,6 @@ Like the page, the documents name no reporter: only references, titles, units, g
 the secretariat's own words.
 """
 
-import datetime
-
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,15 +14,21 @@ from samverkan.deviations.stats import DeviationStats
 from samverkan.spreadsheets import append_row, table_sheet, workbook_bytes
 
 
-def compilation_title(date_from: datetime.date, date_to: datetime.date) -> str:
-    return _("Redovisning av BUS-avvikelser inkomna under perioden %(start)s till %(end)s") % {
-        "start": date_from.isoformat(),
-        "end": date_to.isoformat(),
-    }
+def compilation_title(stats: DeviationStats) -> str:
+    period = {"start": stats.date_from.isoformat(), "end": stats.date_to.isoformat()}
+    if stats.group is None:
+        return _("Redovisning av BUS-avvikelser inkomna under perioden %(start)s till %(end)s") % (
+            period
+        )
+    return _(
+        "Redovisning av BUS-avvikelser för %(group)s inkomna under perioden %(start)s till %(end)s"
+    ) % {**period, "group": stats.group.name}
 
 
 def file_name(stats: DeviationStats, extension: str) -> str:
-    return f"bus-avvikelser-{stats.date_from.isoformat()}-{stats.date_to.isoformat()}.{extension}"
+    group = f"{stats.group.slug}-" if stats.group else ""
+    period = f"{stats.date_from.isoformat()}-{stats.date_to.isoformat()}"
+    return f"bus-avvikelser-{group}{period}.{extension}"
 
 
 def panels(stats: DeviationStats) -> list[dict]:
@@ -39,7 +43,7 @@ def panels(stats: DeviationStats) -> list[dict]:
 def context(stats: DeviationStats) -> dict:
     return {
         "stats": stats,
-        "title": compilation_title(stats.date_from, stats.date_to),
+        "title": compilation_title(stats),
         "panels": panels(stats),
         "compiled_on": timezone.localdate(),
     }
@@ -61,7 +65,7 @@ def compilation_xlsx(stats: DeviationStats) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = _("Sammanfattning")
-    append_row(summary, [compilation_title(stats.date_from, stats.date_to)])
+    append_row(summary, [compilation_title(stats)])
     summary["A1"].font = Font(bold=True, size=13)
     append_row(
         summary,

@@ -87,13 +87,15 @@ class DeviationStats:
     principled_questions: list[dict] = field(default_factory=list)
     judgements: list[dict] = field(default_factory=list)
     recurring: list[RecurringPair] = field(default_factory=list)
+    group: LocalGroup | None = None  # one local group's reports; None: the county's
 
     @property
     def breakdowns(self) -> list[Breakdown]:
+        per_group = [] if self.group else [self.by_group]
         return [
             self.by_category,
             self.by_kind_pair,
-            self.by_group,
+            *per_group,
             self.by_quarter,
             self.by_step,
             self.by_judgement,
@@ -105,21 +107,23 @@ class DeviationStats:
 
 
 # --- the reports counted ------------------------------------------------------------------------
-def submitted(date_from: datetime.date, date_to: datetime.date):
-    """Submitted reports whose event falls in the period (both ends included)."""
-    return Deviation.objects.filter(
-        step__in=SUBMITTED_STEPS, occurred_on__gte=date_from, occurred_on__lte=date_to
-    )
+def submitted(date_from: datetime.date, date_to: datetime.date, group=None):
+    """Submitted reports whose event falls in the period (both ends included); with a
+    group, only those the group handles."""
+    return Deviation.objects.filter(_in_period("", date_from, date_to, group))
 
 
-def _in_period(prefix: str, date_from, date_to) -> Q:
-    return Q(
+def _in_period(prefix: str, date_from, date_to, group=None) -> Q:
+    condition = Q(
         **{
             f"{prefix}step__in": SUBMITTED_STEPS,
             f"{prefix}occurred_on__gte": date_from,
             f"{prefix}occurred_on__lte": date_to,
         }
     )
+    if group is not None:
+        condition &= Q(**{f"{prefix}local_group": group})
+    return condition
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -151,13 +155,13 @@ def _kind_label(kind: tuple[str, str]) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
-def _kind_pairs(date_from, date_to) -> list[Row]:
+def _kind_pairs(date_from, date_to, group=None) -> list[Row]:
     """Reporting unit's kind ↔ each other party's kind, unordered, once per report.
 
     A report has one reporting unit, so the same report never yields both (A, B) and (B, A)
     unless A is B: summing the ordered counts of distinct reports is therefore exact.
     """
-    period = _in_period("deviation__", date_from, date_to)
+    period = _in_period("deviation__", date_from, date_to, group)
     unit_rows = (
         Deviation.other_units.through.objects.filter(period)
         .values(a=F("deviation__reporting_unit__kind"), b=F("unit__kind"))
@@ -274,21 +278,25 @@ def recurring_pairs(deviations, minimum: int = RECURRING_MINIMUM) -> list[Recurr
 
 
 # --- all of it ----------------------------------------------------------------------------------
-def compute(date_from: datetime.date, date_to: datetime.date) -> DeviationStats:
-    """Every number of the patterns page and the compilation, for the period."""
-    base = submitted(date_from, date_to)
+def compute(
+    date_from: datetime.date, date_to: datetime.date, group: LocalGroup | None = None
+) -> DeviationStats:
+    """Every number of the patterns page and the compilation, for the period: the county's,
+    or with ``group`` one local group's (every count, list and recurring pair narrowed)."""
+    base = submitted(date_from, date_to, group)
     totals = base.aggregate(total=Count("id"), principled=Count("id", filter=Q(is_principled=True)))
 
     categories = (
         Category.objects.annotate(
-            n=Count("deviations", filter=_in_period("deviations__", date_from, date_to))
+            n=Count("deviations", filter=_in_period("deviations__", date_from, date_to, group))
         )
         .filter(Q(is_active=True) | Q(n__gt=0))
         .order_by("position", "name")
         .values_list("name", "n")
     )
+    groups = LocalGroup.objects.filter(pk=group.pk) if group else LocalGroup.objects.all()
     groups = (
-        LocalGroup.objects.annotate(
+        groups.annotate(
             n=Count("deviations", filter=_in_period("deviations__", date_from, date_to))
         )
         .order_by("name")
@@ -348,7 +356,7 @@ def compute(date_from: datetime.date, date_to: datetime.date) -> DeviationStats:
             _("Par av verksamhetstyper"),
             _("Rapporterande ↔ annan part"),
             _("Verksamhetstyper"),
-            _kind_pairs(date_from, date_to),
+            _kind_pairs(date_from, date_to, group),
             note=_(
                 "Den rapporterande verksamhetens typ och varje annan parts typ (huvudmannens typ "
                 "när ingen verksamhet är angiven). Ett par räknas en gång per rapport; en "
@@ -388,4 +396,5 @@ def compute(date_from: datetime.date, date_to: datetime.date) -> DeviationStats:
         principled_questions=principled_questions,
         judgements=judgements,
         recurring=recurring_pairs(base),
+        group=group,
     )

@@ -23,7 +23,7 @@ from samverkan import permissions
 from samverkan.governance import indicators, reports
 from samverkan.governance.forms_follow_up import NarrativeForm, YearForm, default_year, valid_year
 from samverkan.governance.models import YearlyFollowUp
-from samverkan.organisations.models import LocalGroup, Membership
+from samverkan.organisations.models import LocalGroup
 from samverkan.permissions import allowed, permission_required
 
 VIEW = "governance.view_follow_up"
@@ -41,8 +41,7 @@ def _visible_groups(user):
     groups = LocalGroup.objects.order_by("name")
     if allowed(user, "governance.view_county"):
         return groups
-    seats = Membership.objects.current().filter(user=user, body__local_group__isnull=False)
-    return groups.filter(pk__in=seats.values("body__local_group_id"))
+    return groups.seated(user)
 
 
 def _crumbs(*extra):

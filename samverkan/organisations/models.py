@@ -194,6 +194,13 @@ class UnitMembership(models.Model):
             raise ValidationError({"valid_to": _("Slutdatum kan inte ligga före startdatum.")})
 
 
+class LocalGroupQuerySet(models.QuerySet):
+    def seated(self, user):
+        """The groups in one of whose bodies ``user`` holds a current seat."""
+        seats = Membership.objects.current().filter(user=user, body__local_group__isnull=False)
+        return self.filter(pk__in=seats.values("body__local_group_id"))
+
+
 class LocalGroup(models.Model):
     """One of the county's local BUS groups."""
 
@@ -201,6 +208,8 @@ class LocalGroup(models.Model):
     slug = models.SlugField(_("kortnamn"), max_length=80, unique=True)
     areas = models.ManyToManyField(Area, verbose_name=_("områden"), related_name="local_groups")
     description = models.TextField(_("beskrivning"), blank=True)
+
+    objects = LocalGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
