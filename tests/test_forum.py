@@ -704,6 +704,12 @@ def make_case(child, unit, user, group, convener, noticed, **fields):
     )  # fmt: skip
 
 
+def test_a_case_the_unit_raised_and_is_invited_to_is_listed_once(client_for, case, staff, school):
+    Invitee.objects.create(case=case, unit=school, person=staff)
+    rows = client_for(staff).get(reverse("forum:list")).context["rows"]
+    assert [row["case"] for row in rows] == [case]
+
+
 def test_lists_views_and_filters(client_for, case, staff, convener, school, group, child):
     old = make_case(child, school, staff, group, convener, TODAY - datetime.timedelta(days=30))
     ForumCase.objects.filter(pk=old.pk).update(raised_on=TODAY - datetime.timedelta(days=29))

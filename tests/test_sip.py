@@ -916,6 +916,15 @@ def test_lists_views_and_filters(
     assert entry.reason == "Listade SIP (utan innehåll)"
 
 
+def test_a_plan_the_unit_takes_part_in_several_ways_is_listed_once(
+    client_for, established, staff, school
+):
+    Participant.objects.create(plan=established, kind="unit", unit=school, person=staff)
+    Intervention.objects.create(plan=established, what="Stöd i skolan", unit=school)
+    rows = client_for(staff).get(reverse("sip:list"), {"vy": "enhet"}).context["rows"]
+    assert [row["plan"] for row in rows] == [established]
+
+
 def test_list_query_count_is_constant(client_for, established, staff, school, child, settings):
     settings.PAGE_SIZE = 10
     client = client_for(staff)

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -92,7 +91,13 @@ def case_list(request):
         group = data.get("grupp") or groups.first()
         cases = cases.filter(local_group=group) if group else cases.none()
     else:
-        cases = cases.filter(Q(raised_by_unit__in=units) | Q(invitees__unit__in=units)).distinct()
+        involved = (
+            ForumCase.objects.filter(raised_by_unit__in=units)
+            .order_by()
+            .values("pk")
+            .union(Invitee.objects.filter(unit__in=units).order_by().values("case_id"))
+        )
+        cases = cases.filter(pk__in=involved)
     if form.is_bound and not form.is_valid():
         cases = cases.none()
     if data.get("status"):

@@ -38,6 +38,7 @@ from samverkan.sip.models import (
     FollowUp,
     Intervention,
     InterventionOutcome,
+    Participant,
     Plan,
     PlanVersion,
 )
@@ -71,12 +72,19 @@ def plan_list(request):
     view = request.GET.get("vy", "mina")
     plans = Plan.objects.select_related(*RELATED)
     if view == "enhet":
+        # One set of ids from three indexed lookups, not three joins OR-ed and de-duplicated
+        # (which scans every plan).
         unit_ids = [u.pk for u in units]
-        plans = plans.filter(
-            Q(initiating_unit__in=unit_ids)
-            | Q(participants__unit__in=unit_ids)
-            | Q(interventions__unit__in=unit_ids)
+        involved = (
+            Plan.objects.filter(initiating_unit__in=unit_ids)
+            .order_by()
+            .values("pk")
+            .union(
+                Participant.objects.filter(unit__in=unit_ids).order_by().values("plan_id"),
+                Intervention.objects.filter(unit__in=unit_ids).order_by().values("plan_id"),
+            )
         )
+        plans = plans.filter(pk__in=involved)
     else:
         view = "mina"
         plans = plans.filter(
@@ -93,7 +101,7 @@ def plan_list(request):
     principal = request.GET.get("huvudman", "")
     if principal.isdigit():
         plans = plans.filter(overall_responsible_id=int(principal))
-    page = paginate(request, plans.distinct().order_by("-created_at", "-id"))
+    page = paginate(request, plans.order_by("-created_at", "-id"))
     access(request.user, PlanAccess).prefetch(page.object_list)
     user = request.user
     rows = [
