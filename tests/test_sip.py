@@ -1107,3 +1107,19 @@ def test_the_chair_from_another_unit_edits(client_for, established, bup_staff):
 def test_a_membership_that_has_ended_gives_no_access(client_for, established, bup_staff):
     UnitMembership.objects.filter(user=bup_staff).update(valid_to=TODAY - DAY)
     assert client_for(bup_staff).get(established.get_absolute_url()).status_code == 404
+
+
+def test_a_version_keeps_its_follow_up_date_where_an_index_finds_it(established, staff):
+    from samverkan.sip.models import PlanVersion
+
+    dated = PlanVersion.objects.create(
+        plan=established, number=7, content={"next_follow_up_on": "2026-03-01"}, created_by=staff
+    )
+    undated = PlanVersion.objects.create(
+        plan=established, number=8, content={"next_follow_up_on": ""}, created_by=staff
+    )
+    missing = PlanVersion.objects.create(plan=established, number=9, content={}, created_by=staff)
+    found = PlanVersion.objects.filter(next_follow_up_on__range=("2026-01-01", "2026-12-31"))
+    assert dated in found and undated not in found and missing not in found
+    missing.refresh_from_db()
+    assert missing.next_follow_up_on == ""

@@ -70,10 +70,8 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Value,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, NullIf
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from samverkan.deviations.models import Category, Deviation
@@ -347,12 +345,16 @@ def _sips_established(scope: _Scope, period: _Year, units):
 
 def _first_due_dates(scope: _Scope, period: _Year, units):
     """The due dates version 1 set: (due, met) counts per initiating unit."""
-    due = Cast(NullIf(KT("content__next_follow_up_on"), Value("")), DateField())
+    # The stored ISO text finds the year's versions by index; the cast only reads those.
+    due = Cast(F("next_follow_up_on"), DateField())
     met = FollowUp.objects.filter(plan_id=OuterRef("plan_id"), held_on__lte=OuterRef("due"))
     return (
-        PlanVersion.objects.filter(_in_units(scope, units, "plan__initiating_unit_id"), number=1)
+        PlanVersion.objects.filter(
+            _in_units(scope, units, "plan__initiating_unit_id"),
+            number=1,
+            next_follow_up_on__range=(period.start.isoformat(), period.due_until.isoformat()),
+        )
         .annotate(due=due)
-        .filter(due__range=(period.start, period.due_until))
         .annotate(met=Exists(met))
         .values(unit_id=_initiating_unit(through_plan=True))
         .annotate(due_n=Count("id"), met_n=Count("id", filter=Q(met=True)))

@@ -13,6 +13,9 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -357,10 +360,24 @@ class PlanVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The follow-up date the version set, as ISO text ("" when none), kept by the database
+    # from ``content`` so that the yearly follow-up can find a year's due dates by index
+    # instead of reading every version's JSON. Text, because a cast to date is not an
+    # immutable expression in PostgreSQL; ISO dates sort as text.
+    next_follow_up_on = models.GeneratedField(
+        expression=Coalesce(
+            KT("content__next_follow_up_on"), Value(""), output_field=models.CharField()
+        ),
+        output_field=models.CharField(max_length=10),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["plan", "number"]
-        indexes = [models.Index(fields=["created_at"], name="planversion_created")]
+        indexes = [
+            models.Index(fields=["created_at"], name="planversion_created"),
+            models.Index(fields=["number", "next_follow_up_on"], name="planversion_due"),
+        ]
         verbose_name = _("version av plan")
         verbose_name_plural = _("versioner av plan")
         constraints = [
