@@ -8,6 +8,15 @@ from tests.helpers import employ
 PASSWORD = "ett-långt-lösenord-för-test"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: numbers kept for closed years (and rate
+    limits) belong to the test database that made them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The whole demo county, as `scripts/demo` loads it."""

@@ -194,3 +194,43 @@ def test_the_reservnummer_export_is_built_for_the_same_child(
     export = Export.objects.get()
     assert export.status == "ready" and export.child_id == reserve_child.pk
     assert export.params["query"]["reserve_number"] == RESERVE
+
+
+def test_the_extract_pages_through_both_records_once_in_order(
+    client_for, log_reviewer, staff, child, other_record, settings
+):
+    """The entries about the child's two records, merged newest first (on PostgreSQL read
+    record by record from the (child_id, at, id) index), many at the same moment."""
+    settings.PAGE_SIZE = 4
+    noon = datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC)
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=staff,
+            user_label=staff.email,
+            action="view",
+            object_type="people.child",
+            object_id=str(record.pk),
+            child_id=record.pk,
+            at=noon + datetime.timedelta(minutes=i % 3),
+        )  # fmt: skip
+        for i in range(7)
+        for record in (child, other_record)
+    )
+    about_the_child = AccessLog.objects.filter(child_id__in=[child.pk, other_record.pk])
+    expected = list(about_the_child.order_by("-at", "-id").values_list("pk", flat=True))
+    assert len(expected) == 14
+    client = client_for(log_reviewer)
+    query = {"personal_number": "20170101-2393", "date_from": "2026-03-01"}
+    response = client.get(URL, {**query, "sista": "1"})
+    assert [e.pk for e in response.context["page"]] == expected[-4:]
+    assert response.context["page"].is_oldest
+    # From the newest page (which now begins with the look just logged), older and older.
+    response = client.get(URL, query)
+    seen = [e.pk for e in response.context["page"]]
+    while response.context["page"].has_older:
+        older = response.context["page"].older
+        response = client.get(URL, {**query, "fore": older})
+        assert response.status_code == 200
+        seen += [e.pk for e in response.context["page"]]
+    assert [pk for pk in seen if pk in expected] == expected
+    assert "personal_number=20170101-2393" in response.text  # the page links keep the query

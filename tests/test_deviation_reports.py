@@ -4,8 +4,9 @@ them, the access log and a query count that does not grow with the data."""
 
 import datetime
 import io
-import os
 import re
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -18,6 +19,7 @@ from samverkan import charts
 from samverkan.audit.models import AccessLog
 from samverkan.deviations import compilation, stats
 from samverkan.deviations.models import Category, Deviation
+from samverkan.exports.models import Export
 from samverkan.organisations.models import LocalGroup, Unit
 from tests.helpers import count_queries
 
@@ -26,7 +28,9 @@ pytestmark = pytest.mark.django_db
 START, END = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
 PERIOD = "?fran=2025-01-01&till=2025-12-31"
 TITLE = "Redovisning av BUS-avvikelser inkomna under perioden 2025-01-01 till 2025-12-31"
+PERIOD_DATA = {"fran": "2025-01-01", "till": "2025-12-31"}
 URLS = ["patterns", "compilation", "compilation_pdf", "compilation_xlsx"]
+EXPORTS = ["compilation_pdf", "compilation_xlsx"]
 
 SCHOOL_BUP = "Grundskola ↔ Barn- och ungdomspsykiatri (BUP)"
 SCHOOL_SOCIAL = "Grundskola ↔ Socialtjänst, barn och unga"
@@ -285,10 +289,77 @@ def test_nothing_to_draw_gives_no_chart(county):
     assert charts.bar_chart("x", "Kategorier", empty.by_category.rows) is None
 
 
-def test_matplotlib_gets_a_writable_config_dir(monkeypatch):
-    monkeypatch.setenv("MPLCONFIGDIR", "/proc/no-such-dir/matplotlib")
-    charts._ensure_config_dir()
-    assert os.access(os.environ["MPLCONFIGDIR"], os.W_OK)
+def bars(*pairs):
+    return [SimpleNamespace(label=label, count=count) for label, count in pairs]
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 (our own markup, made in the test)
+
+
+def test_a_chart_is_well_formed_xml_with_a_bar_and_a_number_per_row():
+    rows = bars(("Grundskola", 3), ("BUP", 0), ("Socialtjänst, barn och unga", 12))
+    svg = charts.bar_chart("chart-x", "Par", rows)
+    root = parse(svg)
+    assert root.tag == f"{SVG}svg" and root.get("class") == "chart__svg"
+    assert root.get("viewBox").startswith("0 0 ")
+    texts = ["".join(text.itertext()) for text in root.iter(f"{SVG}text")]
+    assert texts[0] == "Par"  # the title, drawn, bold, at the top
+    assert {"Grundskola", "BUP", "Socialtjänst, barn och unga", "3", "0", "12"} <= set(texts)
+    assert len(root.findall(f".//{SVG}rect")) == 2  # no bar for a zero
+    assert charts.bar_chart("chart-x", "Par", rows) == svg  # the same bytes every time
+
+
+def test_the_description_lists_every_bar():
+    rows = bars(("Grundskola", 3), ("BUP", 0), ("Socialtjänst, barn och unga", 12))
+    svg = charts.bar_chart("chart-x", "Par", rows)
+    description = parse(svg).find(f"{SVG}desc").text
+    assert description == "Grundskola: 3; BUP: 0; Socialtjänst, barn och unga: 12"
+    given = charts.bar_chart("chart-x", "Par", rows, description="Tre par.")
+    assert parse(given).find(f"{SVG}desc").text == "Tre par."
+
+
+def test_text_in_a_chart_is_escaped():
+    svg = charts.bar_chart("chart-x", 'Titel <b>&"', bars(('<script>&"x"', 2)))
+    assert "<script>" not in svg and "<b>" not in svg
+    assert "&lt;script&gt;&amp;&quot;x&quot;" in svg
+    root = parse(svg)
+    assert root.find(f"{SVG}title").text == 'Titel <b>&"'
+    assert '<script>&"x"' in ["".join(text.itertext()) for text in root.iter(f"{SVG}text")]
+
+
+def test_two_charts_on_a_page_share_no_id():
+    rows = bars(("A", 1), ("B", 2))
+    first = charts.bar_chart("chart-category", "Kategorier", rows)
+    second = charts.bar_chart("chart-kind_pair", "Par", rows)
+    ids = [re.findall(r' id="([^"]+)"', svg) for svg in (first, second)]
+    assert ids[0] and ids[1] and not set(ids[0]) & set(ids[1])
+    assert charts.bar_chart('x" onload="alert(1)', "T", rows).startswith(
+        '<svg role="img" aria-labelledby="x--onload--alert-1--title x--onload--alert-1--desc"'
+    )
+
+
+def test_three_hundred_rows_give_three_hundred_bars_and_long_labels_wrap():
+    long = "Barn- och ungdomspsykiatri (BUP) ↔ Socialtjänst, barn och unga, lokal grupp"
+    rows = bars(*[(f"{long} {i}", i + 1) for i in range(300)])
+    root = parse(charts.bar_chart("chart-many", "Många", rows))
+    assert len(root.findall(f".//{SVG}rect")) == 300
+    spans = [span.text for span in root.iter(f"{SVG}tspan")]
+    assert "Barn- och ungdomspsykiatri (BUP) ↔" in spans
+    assert max(len(span) for span in spans) <= charts.LABEL_WIDTH
+    # The chart grows with the label lines (two a row here), and its axis has round steps.
+    assert float(root.get("height")) > 300 * 2 * charts.FONT_SIZE
+    axis = root.find(f".//{SVG}g[@text-anchor='middle']")
+    assert [text.text for text in axis] == ["0", "100", "200", "300"]
+
+
+def test_axis_steps_are_round():
+    assert [charts._step(n) for n in (1, 3, 4, 5, 7, 33, 100, 300, 4000)] == [
+        1, 1, 1, 2, 2, 10, 50, 100, 1000
+    ]  # fmt: skip
 
 
 # --- the pages --------------------------------------------------------------------------------
@@ -318,8 +389,16 @@ def test_compilation_page_shows_the_title_and_the_numbers(client_for, secretaria
     # Pseudonymised: the reporter is nowhere.
     assert "Kurator" not in html and secretariat.email in html  # the header names the viewer
     assert "kurator@testskolan.example" not in html
-    assert reverse("deviations:compilation_pdf") + PERIOD.replace("&", "&amp;") in html
-    assert reverse("deviations:compilation_xlsx") + PERIOD.replace("&", "&amp;") in html
+    # The files are asked for with a POST carrying the period; made in the background.
+    form = html.split(f'action="{reverse("deviations:compilation_pdf")}"', 1)[1].split("</form>")[0]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="fran" value="2025-01-01">' in form
+    assert '<input type="hidden" name="till" value="2025-12-31">' in form
+    assert 'name="grupp"' not in form  # the whole county
+    assert ">Skapa PDF</button>" in form
+    assert f'formaction="{reverse("deviations:compilation_xlsx")}"' in form
+    assert ">Skapa kalkylblad (Excel)</button>" in form
+    assert " download>" not in html
 
 
 def test_patterns_page_flags_recurring_pairs(client_for, secretariat, county):
@@ -366,17 +445,58 @@ def test_a_reversed_period_is_a_field_error(client_for, secretariat, county):
         ]
         assert "stats" not in response.context
         assert 'id="error-summary"' in response.content.decode()
-    reversed_period = "?fran=2025-12-31&till=2025-01-01"
-    response = client.get(reverse("deviations:compilation_pdf") + reversed_period)
+    reversed_period = {"fran": "2025-12-31", "till": "2025-01-01"}
+    response = client.post(reverse("deviations:compilation_pdf"), reversed_period)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("deviations:compilation") + "?")
+    assert response.url == reverse("deviations:compilation") + "?fran=2025-12-31&till=2025-01-01"
+    assert not Export.objects.exists()
 
 
-def test_pdf(client_for, secretariat, county):
-    response = client_for(secretariat).get(reverse("deviations:compilation_pdf") + PERIOD)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+def ask(client, name, capture, data=PERIOD_DATA):
+    """Press the page's button: the file is made in the background (at once in the tests,
+    once the request has committed); returns the answer and the export."""
+    with capture(execute=True):
+        response = client.post(reverse(f"deviations:{name}"), data)
+    export = Export.objects.order_by("-created_at").first()
+    return response, export
+
+
+def fetch(client, export):
+    response = client.get(reverse("exports:download", args=[export.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def test_pdf(client_for, secretariat, county, django_capture_on_commit_callbacks):
+    client = client_for(secretariat)
+    response, export = ask(client, "compilation_pdf", django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response.url == export.get_absolute_url()
+    assert export.kind == "deviations.compilation.pdf" and export.status == "ready"
+    assert export.requested_by == secretariat
+    assert export.params == {
+        "fran": "2025-01-01", "till": "2025-12-31", "grupp": None, "user": secretariat.pk
+    }  # fmt: skip
+    assert (
+        export.title == "Sammanställning av avvikelser som PDF, hela länet, 2025-01-01 – 2025-12-31"
+    )
+    response = fetch(client, export)
+    assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="bus-avvikelser-2025-01-01-2025-12-31.pdf"' in response["Content-Disposition"]
+
+
+def test_the_pdf_is_made_without_a_request(secretariat, county):
+    """The worker has no request: the builder renders from the export alone. The PDF's
+    styling is inline in its template (no static file to fetch, so no base URL)."""
+    from samverkan.deviations import report_exports
+
+    export = Export(
+        requested_by=secretariat, kind=report_exports.PDF,
+        params=report_exports.params((START, END), None, secretariat),
+    )  # fmt: skip
+    built = report_exports.build_pdf(export)
+    assert built.content.startswith(b"%PDF")
+    assert built.file_name == "bus-avvikelser-2025-01-01-2025-12-31.pdf"
 
 
 def test_pdf_markup_embeds_the_charts_and_names_no_reporter(rf, secretariat, numbers):
@@ -391,10 +511,13 @@ def test_pdf_markup_embeds_the_charts_and_names_no_reporter(rf, secretariat, num
     assert "Kurator" not in html and "kurator@" not in html
 
 
-def test_xlsx(client_for, secretariat, county):
-    response = client_for(secretariat).get(reverse("deviations:compilation_xlsx") + PERIOD)
-    assert response.status_code == 200
+def test_xlsx(client_for, secretariat, county, django_capture_on_commit_callbacks):
+    client = client_for(secretariat)
+    response, export = ask(client, "compilation_xlsx", django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response.url == export.get_absolute_url()
+    response = fetch(client, export)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="bus-avvikelser-2025-01-01-2025-12-31.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
         "Sammanfattning", "Kategorier", "Verksamhetstyper", "Lokala grupper", "Kvartal", "Steg",
@@ -431,17 +554,49 @@ def test_xlsx(client_for, secretariat, county):
     assert "Kurator" not in everything and "kurator@" not in everything
 
 
-def test_exports_are_logged_with_the_period(client_for, secretariat, county):
+def test_exports_are_logged_with_the_period(
+    client_for, secretariat, county, django_capture_on_commit_callbacks
+):
     client = client_for(secretariat)
-    for name in ["compilation_pdf", "compilation_xlsx"]:
-        client.get(reverse(f"deviations:{name}") + PERIOD)
+    for name in EXPORTS:
+        ask(client, name, django_capture_on_commit_callbacks)
     entries = AccessLog.objects.filter(action="export").order_by("id")
     assert entries.count() == 2
-    for entry in entries:
-        assert entry.user == secretariat and entry.object_type == "" and entry.object_id == ""
+    for entry, export in zip(entries, Export.objects.order_by("created_at"), strict=True):
+        assert entry.user == secretariat and entry.object_type == "exports.export"
+        assert entry.object_id == str(export.pk)
         assert "2025-01-01" in entry.reason and "2025-12-31" in entry.reason
+        assert "hela länet" in entry.reason
     client.get(reverse("deviations:compilation") + PERIOD)
     assert AccessLog.objects.filter(action="view", reason__contains="2025-12-31").exists()
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_a_get_goes_back_to_the_page(client_for, secretariat, county, name):
+    response = client_for(secretariat).get(reverse(f"deviations:{name}") + PERIOD)
+    assert response.status_code == 302
+    assert response.url == reverse("deviations:compilation") + PERIOD
+    response = client_for(secretariat).get(reverse(f"deviations:{name}"))
+    assert response.url == reverse("deviations:compilation")
+    assert not Export.objects.exists()
+    assert not AccessLog.objects.filter(action="export").exists()
+
+
+def test_asking_twice_makes_one_job(client_for, secretariat, county):
+    """Pressed twice before the first is done (the worker busy: no on-commit callbacks run
+    here), the second press goes to the first file."""
+    client = client_for(secretariat)
+    first = client.post(reverse("deviations:compilation_pdf"), PERIOD_DATA)
+    second = client.post(reverse("deviations:compilation_pdf"), PERIOD_DATA)
+    export = Export.objects.get()
+    assert export.status == "queued"
+    assert first.url == second.url == export.get_absolute_url()
+    page = client.get(second.url)
+    assert "Du har redan beställt den här filen. Den skapas nu." in page.text
+    # Another period, another file; the same file for someone else is theirs.
+    client.post(reverse("deviations:compilation_pdf"), {**PERIOD_DATA, "till": "2025-06-30"})
+    client.post(reverse("deviations:compilation_xlsx"), PERIOD_DATA)
+    assert Export.objects.count() == 3
 
 
 # --- who may see them -------------------------------------------------------------------------
@@ -460,7 +615,20 @@ def test_only_the_secretariat_may_see_them(client_for, request, name, who):
 
 @pytest.mark.parametrize("name", URLS)
 def test_the_secretariat_may(client_for, secretariat, name):
-    assert client_for(secretariat).get(reverse(f"deviations:{name}") + PERIOD).status_code == 200
+    response = client_for(secretariat).get(reverse(f"deviations:{name}") + PERIOD)
+    assert response.status_code == (302 if name in EXPORTS else 200)
+    if name in EXPORTS:
+        response = client_for(secretariat).post(reverse(f"deviations:{name}"), PERIOD_DATA)
+        assert response.status_code == 302 and response.url.startswith("/exporter/")
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+@pytest.mark.parametrize("who", ["outsider", "staff", "manager", "log_reviewer", "admin_user"])
+def test_only_the_readers_may_ask_for_the_files(client_for, request, name, who):
+    user = request.getfixturevalue(who)
+    response = client_for(user).post(reverse(f"deviations:{name}"), PERIOD_DATA)
+    assert response.status_code == 403
+    assert not Export.objects.exists()
 
 
 def test_secretariat_start_page_links(client_for, secretariat):
@@ -535,6 +703,11 @@ def bussam_member(make_user):
 
 @pytest.mark.parametrize("name", URLS)
 def test_bussam_members_read_the_county_reports(client_for, bussam_member, county, name):
+    if name in EXPORTS:
+        response = client_for(bussam_member).post(reverse(f"deviations:{name}"), PERIOD_DATA)
+        assert response.status_code == 302
+        assert Export.objects.get().params["grupp"] is None  # the county
+        return
     response = client_for(bussam_member).get(reverse(f"deviations:{name}") + PERIOD)
     assert response.status_code == 200
 
@@ -599,25 +772,67 @@ def test_every_count_is_narrowed_to_the_group(county):
 
 @pytest.mark.parametrize("name", URLS)
 def test_naming_another_group_widens_nothing(client_for, norrby_member, name):
-    response = client_for(norrby_member).get(
-        reverse(f"deviations:{name}") + PERIOD + "&grupp=testby"
-    )
-    if name.startswith("compilation_"):  # an export goes back to the page, which says why
+    client = client_for(norrby_member)
+    if name in EXPORTS:  # the hidden field edited: back to the page, which says why
+        response = client.post(reverse(f"deviations:{name}"), {**PERIOD_DATA, "grupp": "testby"})
         assert response.status_code == 302
-        response = client_for(norrby_member).get(response.url)
+        assert response.url == reverse("deviations:compilation") + PERIOD + "&grupp=testby"
+        response = client.get(response.url)
+    else:
+        response = client.get(reverse(f"deviations:{name}") + PERIOD + "&grupp=testby")
     assert response.status_code == 200
     assert "stats" not in response.context
     assert "Välj ett giltigt alternativ" in response.text
     assert not AccessLog.objects.filter(reason__contains="BUS Testby").exists()
+    assert not Export.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["compilation_pdf", "compilation_xlsx"])
-def test_a_group_member_exports_the_own_group(client_for, norrby_member, name):
-    response = client_for(norrby_member).get(reverse(f"deviations:{name}") + PERIOD)
-    assert response.status_code == 200
-    assert "bus-avvikelser-norrby-2025-01-01-2025-12-31" in response["Content-Disposition"]
-    entry = AccessLog.objects.get(action="export")
-    assert entry.user == norrby_member and "BUS Norrby" in entry.reason
+@pytest.mark.parametrize("name", EXPORTS)
+def test_a_group_member_exports_the_own_group(
+    client_for, norrby_member, name, django_capture_on_commit_callbacks
+):
+    page = client_for(norrby_member).get(reverse("deviations:compilation") + PERIOD).text
+    assert '<input type="hidden" name="grupp" value="norrby">' in page
+    client = client_for(norrby_member)
+    response, export = ask(client, name, django_capture_on_commit_callbacks)  # no group named
+    assert response.url == export.get_absolute_url()
+    assert export.params["grupp"] == "norrby" and export.status == "ready"
+    assert "bus-avvikelser-norrby-2025-01-01-2025-12-31" in export.file_name
+    assert fetch(client, export).status_code == 200
+    entry = AccessLog.objects.get(action="export", reason__contains="BUS Norrby")
+    assert entry.user == norrby_member and "2025-01-01" in entry.reason
+
+
+def test_the_group_member_gets_the_groups_numbers_in_the_file(
+    client_for, norrby_member, django_capture_on_commit_callbacks
+):
+    client = client_for(norrby_member)
+    _, export = ask(
+        client, "compilation_xlsx", django_capture_on_commit_callbacks,
+        {**PERIOD_DATA, "grupp": "norrby"},
+    )  # fmt: skip
+    workbook = load_workbook(io.BytesIO(fetch(client, export).content))
+    summary = {row[0]: row[1] for row in workbook["Sammanfattning"].iter_rows(values_only=True)}
+    assert summary["Antal rapporter"] == 3 and summary["Varav av principiell karaktär"] == 1
+    assert "BUS Norrby" in workbook["Sammanfattning"]["A1"].value
+
+
+def test_a_seat_lost_before_the_build_makes_no_file(norrby_member, county):
+    """The builder asks the rules again: a file asked for by someone who has since left the
+    group is not made (and not tried again)."""
+    from samverkan.deviations import report_exports
+    from samverkan.exports.tasks import build_export
+    from samverkan.organisations.models import Membership
+
+    export = Export.objects.create(
+        requested_by=norrby_member, kind=report_exports.XLSX, title="x",
+        params=report_exports.params((START, END), county["norrby"], norrby_member),
+    )  # fmt: skip
+    Membership.objects.filter(user=norrby_member).delete()
+    build_export.enqueue(str(export.pk))
+    export.refresh_from_db()
+    assert export.status == "failed" and export.error == "PermissionDenied"
+    assert export.attempts == 1 and not export.content
 
 
 def test_the_county_readers_may_narrow_to_a_group(client_for, secretariat, county):
@@ -656,3 +871,12 @@ def test_group_compilation_query_count_is_constant(client_for, norrby_member, co
     grow(county, 15)
     _, large = count_queries(client, url)
     assert large == small
+
+
+def test_the_same_chart_of_the_same_numbers_is_drawn_once(numbers):
+    rows = numbers.by_category.rows
+    charts.bar_chart("chart-once", "Kategorier", rows)
+    hits = charts._drawn.cache_info().hits
+    again = charts.bar_chart("chart-once", "Kategorier", list(rows))
+    assert charts._drawn.cache_info().hits == hits + 1
+    assert again == charts.bar_chart("chart-once", "Kategorier", rows)

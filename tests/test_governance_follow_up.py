@@ -662,12 +662,69 @@ def test_county_uses_the_approved_numbers(client_for, secretariat, chair, county
     assert report.approved == 1
 
 
-def test_county_pdf(client_for, secretariat, county):
-    response = client_for(secretariat).get(reverse("governance:county_pdf", args=[YEAR]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+def ask_for_county(client, name, capture, year=YEAR):
+    """Press the county page's button: the file is made in the background (at once in the
+    tests, once the request has committed); returns the answer and the export."""
+    from samverkan.exports.models import Export
+
+    with capture(execute=True):
+        response = client.post(reverse(f"governance:{name}", args=[year]))
+    return response, Export.objects.order_by("-created_at").first()
+
+
+def download(client, export):
+    response = client.get(reverse("exports:download", args=[export.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_county_page_asks_for_the_files_with_a_post(client_for, secretariat, county):
+    html = client_for(secretariat).get(reverse("governance:county", args=[YEAR])).text
+    form = html.split(f'action="{reverse("governance:county_pdf", args=[YEAR])}"', 1)[1]
+    form = form.split("</form>")[0]
+    assert 'name="csrfmiddlewaretoken"' in form and ">Skapa PDF</button>" in form
+    assert f'formaction="{reverse("governance:county_xlsx", args=[YEAR])}"' in form
+    assert ">Skapa kalkylblad (Excel)</button>" in form
+
+
+def test_county_pdf(client_for, secretariat, county, django_capture_on_commit_callbacks):
+    client = client_for(secretariat)
+    response, export = ask_for_county(client, "county_pdf", django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response.url == export.get_absolute_url()
+    assert export.kind == "governance.county.pdf" and export.status == "ready"
+    assert export.params == {"year": YEAR, "user": secretariat.pk}
+    assert export.title == "Länets årliga uppföljning som PDF 2025"
+    response = download(client, export)
+    assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="bus-lansuppfoljning-2025.pdf"' in response["Content-Disposition"]
-    assert AccessLog.objects.filter(action="export", reason__contains="PDF 2025").exists()
+    entry = AccessLog.objects.get(action="export", reason__contains="PDF 2025")
+    assert entry.user == secretariat and entry.object_id == str(export.pk)
+
+
+@pytest.mark.parametrize("name", ["county_pdf", "county_xlsx"])
+def test_a_county_export_get_goes_back_to_the_page(client_for, secretariat, county, name):
+    from samverkan.exports.models import Export
+
+    response = client_for(secretariat).get(reverse(f"governance:{name}", args=[YEAR]))
+    assert response.status_code == 302
+    assert response.url == reverse("governance:county", args=[YEAR])
+    assert not Export.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["county_pdf", "county_xlsx"])
+@pytest.mark.parametrize("who", ["chair", "member", "staff", "outsider"])
+def test_only_the_county_readers_ask_for_its_files(client_for, request, county, name, who):
+    from samverkan.exports.models import Export
+
+    client = client_for(request.getfixturevalue(who))
+    assert client.post(reverse(f"governance:{name}", args=[YEAR])).status_code == 403
+    assert not Export.objects.exists()
+
+
+def test_no_file_for_a_year_without_a_follow_up(client_for, secretariat, county):
+    response = client_for(secretariat).post(reverse("governance:county_pdf", args=[1999]))
+    assert response.status_code == 404
 
 
 def test_county_pdf_markup_has_every_chart_with_its_table(rf, secretariat, county):
@@ -683,10 +740,13 @@ def test_county_pdf_markup_has_every_chart_with_its_table(rf, secretariat, count
     assert "Alva" not in html and "2393" not in html
 
 
-def test_county_xlsx(client_for, secretariat, county):
-    response = client_for(secretariat).get(reverse("governance:county_xlsx", args=[YEAR]))
-    assert response.status_code == 200
+def test_county_xlsx(client_for, secretariat, county, django_capture_on_commit_callbacks):
+    client = client_for(secretariat)
+    response, export = ask_for_county(client, "county_xlsx", django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response.url == export.get_absolute_url()
+    response = download(client, export)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="bus-lansuppfoljning-2025.xlsx"' in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
         "Sammanfattning", "Godkännanden", "Individforum", "Dagar till forummöte", "Avvikelser",

@@ -481,8 +481,22 @@ ROUTES: list[Route] = [
     ),
     Route("deviations:patterns", outsider=ROLE, user=SECRETARIAT, logs=LOGS),
     Route("deviations:compilation", outsider=ROLE, user=SECRETARIAT, logs=LOGS),
-    Route("deviations:compilation_pdf", outsider=ROLE, user=SECRETARIAT, logs=LOGS),
-    Route("deviations:compilation_xlsx", outsider=ROLE, user=SECRETARIAT, logs=LOGS),
+    Route(
+        "deviations:compilation_pdf",
+        outsider=ROLE,
+        user=SECRETARIAT,
+        status=302,
+        method=POST,
+        note="asks for the file (made in the background); a GET goes back to the page",
+    ),
+    Route(
+        "deviations:compilation_xlsx",
+        outsider=ROLE,
+        user=SECRETARIAT,
+        status=302,
+        method=POST,
+        note="asks for the file (made in the background); a GET goes back to the page",
+    ),
     # --- SIP ------------------------------------------------------------------------------
     Route("sip:list", outsider=ROLE, logs=LOGS_CHILD, note="each listed plan is logged"),
     Route("sip:create", outsider=ROLE),
@@ -626,14 +640,20 @@ ROUTES: list[Route] = [
         lambda d: {"year": d.year},
         outsider=ROLE,
         user=SECRETARIAT,
-        logs=LOGS,
+        status=302,
+        method=POST,
+        others={CHAIR: ROLE},
+        note="asks for the file (made in the background); a GET goes back to the page",
     ),
     Route(
         "governance:county_xlsx",
         lambda d: {"year": d.year},
         outsider=ROLE,
         user=SECRETARIAT,
-        logs=LOGS,
+        status=302,
+        method=POST,
+        others={CHAIR: ROLE},
+        note="asks for the file (made in the background); a GET goes back to the page",
     ),
     # --- what waits for a steering group or BUSSAM: its members and the secretariat ---------
     Route(
@@ -744,6 +764,18 @@ ROUTES: list[Route] = [
         logs=LOGS_CHILD,
         child=True,
         others={ADMIN: HIDDEN, WORKER: HIDDEN},
+    ),
+    Route(
+        "exports:retry",
+        lambda d: {"pk": d.export},
+        outsider=HIDDEN,
+        user=LOG_REVIEWER,
+        status=302,
+        method=POST,
+        logs=LOGS_CHILD,
+        child=True,
+        others={WORKER: HIDDEN},
+        note="tries a failed export again; a GET (or a file not failed) goes to its status page",
     ),
     # --- the admin site: explicit rows beside the group ---------------------------------
     Route(
@@ -1006,11 +1038,11 @@ def logged(county):
 
 @pytest.fixture
 def no_drawing(monkeypatch):
-    """The chart and PDF views run to the end (numbers, tables, template, log), but
-    matplotlib draws no chart (as when a chart has no bars) and weasyprint lays out no
-    page: that drawing is most of this file's time, and each chart and PDF is drawn and
-    read in its own app's tests (test_deviation_reports, test_governance_follow_up,
-    test_forum, test_sip)."""
+    """The chart and PDF views run to the end (numbers, tables, template, log), but no
+    chart is drawn (as when a chart has no bars) and weasyprint lays out no page: the
+    PDFs are most of this file's time, and each chart and PDF is drawn and read in its
+    own app's tests (test_deviation_reports, test_governance_follow_up, test_forum,
+    test_sip)."""
     import weasyprint
 
     from samverkan import charts

@@ -23,12 +23,13 @@ class AccessLog(models.Model):
         DENIED = "denied", _("Nekades")
 
     # Set by the writer (not auto_now_add) so that the hash covers the stored moment.
-    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now)  # indexed with id below
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("användare"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # (user, at, id) below serves it
         null=True,
         blank=True,
     )
@@ -57,10 +58,17 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("loggpost")
         verbose_name_plural = _("åtkomstlogg")
+        # Every way the log is read, newest first by (at, id) and paged by keyset: each
+        # filter's index ends in (at, id), so a page is read in order from the index and is
+        # as quick on the last page as on the first (see samverkan.pagination.keyset_page).
         indexes = [
-            models.Index(fields=["object_type", "object_id", "at"], name="accesslog_object"),
-            models.Index(fields=["user", "at"], name="accesslog_user"),
-            models.Index(fields=["child_id", "at"], name="accesslog_child"),
+            models.Index(fields=["at", "id"], name="accesslog_at_id"),
+            models.Index(
+                fields=["object_type", "object_id", "at", "id"], name="accesslog_object_at_id"
+            ),
+            models.Index(fields=["user", "at", "id"], name="accesslog_user_at_id"),
+            models.Index(fields=["child_id", "at", "id"], name="accesslog_child_at_id"),
+            models.Index(fields=["action", "at", "id"], name="accesslog_action_at_id"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["chain", "seq"], name="accesslog_chain_seq"),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.audit.extract import extract_for
 from samverkan.audit.forms import ExtractForm
 from samverkan.exports.views import request_export
-from samverkan.pagination import paginate
+from samverkan.pagination import keyset_page
 from samverkan.permissions import Action, permission_required, record
 
 FORMATS = {"pdf": "audit.child_extract.pdf", "xlsx": "audit.child_extract.xlsx"}
@@ -31,7 +31,9 @@ def child_extract(request):
             title = _("Logguttdrag (%(format)s)") % {"format": request.POST["format"].upper()}
             child_id = extract.child_ids[0] if extract.child_ids else None
             return request_export(request, kind, title, {"query": query}, child_id=child_id)
-        page = paginate(request, extract.entries)
+        page = keyset_page(
+            request, extract.entries, parts=extract.entries_by_record(), count_up_to=10_000
+        )
         for entry in page:
             entry.held_by = extract.held_by(entry)
         context.update(extract=extract, page=page)

@@ -11,3 +11,5 @@ class DeviationsConfig(AppConfig):
         from samverkan.deviations import notify
 
         notify.connect()
+        # The compilation's builders, for the background worker (samverkan.exports).
+        from samverkan.deviations import report_exports  # noqa: F401

@@ -50,11 +50,13 @@ def context(stats: DeviationStats) -> dict:
 
 
 # --- PDF ----------------------------------------------------------------------------------------
-def compilation_pdf(request, stats: DeviationStats) -> bytes:
+def compilation_pdf(stats: DeviationStats) -> bytes:
+    """Made by the background worker: no request. The template loads nothing (its CSS is
+    inline, its charts inline SVG, its font the system's DejaVu Sans), so no base URL."""
     from weasyprint import HTML  # imported here: it loads native libraries
 
-    html = render_to_string("deviations/compilation_pdf.html", context(stats), request=request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    html = render_to_string("deviations/compilation_pdf.html", context(stats))
+    return HTML(string=html).write_pdf()
 
 
 # --- spreadsheet --------------------------------------------------------------------------------

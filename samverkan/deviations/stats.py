@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractQuarter, ExtractYear, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
+from samverkan import closed_years
 from samverkan.deviations.models import Category, Deviation
 from samverkan.organisations.models import LocalGroup, Principal, Unit
 
@@ -282,7 +283,18 @@ def compute(
     date_from: datetime.date, date_to: datetime.date, group: LocalGroup | None = None
 ) -> DeviationStats:
     """Every number of the patterns page and the compilation, for the period: the county's,
-    or with ``group`` one local group's (every count, list and recurring pair narrowed)."""
+    or with ``group`` one local group's (every count, list and recurring pair narrowed). A
+    period within closed years is counted once and kept (``closed_years``)."""
+    return closed_years.remember(
+        "deviations",
+        date_from,
+        date_to,
+        group.pk if group else None,
+        lambda: _compute(date_from, date_to, group),
+    )
+
+
+def _compute(date_from, date_to, group) -> DeviationStats:
     base = submitted(date_from, date_to, group)
     totals = base.aggregate(total=Count("id"), principled=Count("id", filter=Q(is_principled=True)))
 

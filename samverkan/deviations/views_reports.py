@@ -5,34 +5,31 @@ returned, and for a local group's seat holders, who read their own group's (and 
 among their groups); only the secretariat gets links to the single reports. The numbers come from
 ``stats`` (aggregate queries, as many for a thousand reports as for ten); no reporter is
 named. Each page and export is logged with the
-period it covered.
+period it covered. The PDF and the spreadsheet are made in the background
+(``report_exports``): the page's buttons ask for them.
 """
 
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan.deviations import compilation, stats
+from samverkan.deviations import compilation, report_exports, stats
 from samverkan.deviations.forms_reports import PeriodForm
-from samverkan.organisations.models import LocalGroup
+from samverkan.exports.views import request_export
 from samverkan.permissions import allowed, permission_required, record
 
-PERM = "deviations.view_reports"
-COUNTY = "deviations.view_county_reports"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PERM = report_exports.PERM
 
 
-def _period(request):
+def _period(request, data=None):
     """The form, the period asked for (None when the form has errors) and the group (None:
     the county). Only the groups the reader may read are choices."""
-    county = allowed(request.user, COUNTY)
-    groups = LocalGroup.objects.all() if county else LocalGroup.objects.seated(request.user)
-    form = PeriodForm(request.GET, groups=groups.order_by("name"), whole_county=county)
+    county, groups = report_exports.readable(request.user)
+    form = PeriodForm(request.GET if data is None else data, groups=groups, whole_county=county)
     period = form.period()
     return form, period, form.group() if period else None
 
@@ -44,18 +41,18 @@ def _query(period, group) -> str:
     return urlencode(query)
 
 
-def _log(request, what, period, group, action="view"):
-    record(
-        request,
-        reason=format_lazy(
-            "{what}, {where}, {start} – {end}",
-            what=what,
-            where=group.name if group else gettext_lazy("hela länet"),
-            start=period[0].isoformat(),
-            end=period[1].isoformat(),
-        ),
-        action=action,
+def _reason(what, period, group):
+    return format_lazy(
+        "{what}, {where}, {start} – {end}",
+        what=what,
+        where=group.name if group else gettext_lazy("hela länet"),
+        start=period[0].isoformat(),
+        end=period[1].isoformat(),
     )
+
+
+def _log(request, what, period, group):
+    record(request, reason=_reason(what, period, group))
 
 
 def _crumbs(request, label):
@@ -94,33 +91,36 @@ def compilation_page(request):
     }
     if period:
         numbers = stats.compute(*period, group=group)
-        context.update(compilation.context(numbers), query=_query(period, group))
+        context.update(
+            compilation.context(numbers), query=_query(period, group), period=period, group=group
+        )
         context["links"] = allowed(request.user, "deviations.secretariat")
         _log(request, gettext_lazy("Sammanställning av avvikelser"), period, group)
     return render(request, "deviations/compilation.html", context)
 
 
-def _export(request, make, extension, content_type, what):
-    form, period, group = _period(request)
+def _export(request, kind, what):
+    """Ask for the file (POST, from the page's buttons, with its period and group): made in
+    the background, the user sent to its status page. The group is checked as the page
+    checks it; a GET goes back to the page."""
+    page = reverse("deviations:compilation")
+    if request.method != "POST":
+        query = request.GET.urlencode()
+        return redirect(f"{page}?{query}" if query else page)
+    form, period, group = _period(request, request.POST)
     if not period:  # the page shows what is wrong with the period
-        return redirect(f"{reverse('deviations:compilation')}?{request.GET.urlencode()}")
-    numbers = stats.compute(*period, group=group)
-    _log(request, what, period, group, action="export")
-    response = HttpResponse(make(numbers), content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{compilation.file_name(numbers, extension)}"'
+        asked = {k: v for k, v in request.POST.items() if k in ("fran", "till", "grupp")}
+        return redirect(f"{page}?{urlencode(asked)}")
+    reason = _reason(what, period, group)
+    return request_export(
+        request, kind, reason, report_exports.params(period, group, request.user), reason=reason
     )
-    return response
 
 
 @permission_required(PERM)
 def compilation_pdf(request):
     return _export(
-        request,
-        lambda numbers: compilation.compilation_pdf(request, numbers),
-        "pdf",
-        "application/pdf",
-        gettext_lazy("Sammanställning av avvikelser som PDF"),
+        request, report_exports.PDF, gettext_lazy("Sammanställning av avvikelser som PDF")
     )
 
 
@@ -128,8 +128,6 @@ def compilation_pdf(request):
 def compilation_xlsx(request):
     return _export(
         request,
-        compilation.compilation_xlsx,
-        "xlsx",
-        XLSX,
+        report_exports.XLSX,
         gettext_lazy("Sammanställning av avvikelser som kalkylblad"),
     )

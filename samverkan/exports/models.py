@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -37,12 +38,29 @@ class Export(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    # The kind, the parameters and the child, hashed: the same file asked for again while
+    # it is being made is the same export (one pending per person and key, see Meta).
+    dedupe_key = models.CharField(max_length=64, blank=True)
+    # Builds begun (a failed one is tried again up to ``tasks.MAX_ATTEMPTS`` times), and when
+    # the latest began: one still running long after died with its worker.
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("export")
         verbose_name_plural = _("exporter")
-        indexes = [models.Index(fields=["requested_by", "created_at"], name="export_owner")]
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="export_owner"),
+            models.Index(fields=["status", "started_at"], name="export_running"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "dedupe_key"],
+                condition=Q(status__in=["queued", "running"]) & ~Q(dedupe_key=""),
+                name="export_one_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -60,4 +78,12 @@ class Export(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in PENDING
+
+    @property
+    def is_retrying(self) -> bool:
+        """Pending again after a try that failed (or whose worker died)."""
+        return self.is_pending and bool(self.error)
+
+
+PENDING = (Export.Status.QUEUED, Export.Status.RUNNING)

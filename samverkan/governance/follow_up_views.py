@@ -1,5 +1,6 @@
 """The yearly follow-up: each local group's indicators, the steering group's narrative and
-its approval; and the county compilation for BUSSAM (page, PDF, spreadsheet).
+its approval; and the county compilation for BUSSAM (page; PDF and spreadsheet made in
+the background, ``report_exports``).
 
 Who: anyone with a seat in the group's bodies, and the secretariat, sees a group's
 follow-up; the steering group's chair, convener or secretary writes the narrative and
@@ -11,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverkan import permissions
-from samverkan.governance import indicators, reports
+from samverkan.exports.views import request_export
+from samverkan.governance import indicators, report_exports, reports
 from samverkan.governance.forms_follow_up import NarrativeForm, YearForm, default_year, valid_year
 from samverkan.governance.models import YearlyFollowUp
 from samverkan.organisations.models import LocalGroup
@@ -28,8 +30,7 @@ from samverkan.permissions import allowed, permission_required
 
 VIEW = "governance.view_follow_up"
 APPROVE = "governance.approve_follow_up"
-COUNTY = "governance.view_county"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COUNTY = report_exports.COUNTY
 
 
 def _check_year(year: int) -> None:
@@ -218,10 +219,8 @@ def _refused(request, group, year):
 
 
 # --- the county ------------------------------------------------------------------------------
-def _log(request, what, year, action="view"):
-    permissions.record(
-        request, reason=format_lazy("{what} {year}", what=what, year=year), action=action
-    )
+def _log(request, what, year):
+    permissions.record(request, reason=format_lazy("{what} {year}", what=what, year=year))
 
 
 @permission_required(COUNTY)
@@ -242,24 +241,22 @@ def county(request, year):
     return render(request, "governance/county.html", context)
 
 
-def _export(request, year, make, extension, content_type, what):
+def _export(request, year, kind, what):
+    """Ask for the file (POST, from the page's buttons): made in the background, the user
+    sent to its status page. A GET goes back to the page."""
     _check_year(year)
-    report = reports.county(year)
-    _log(request, what, year, action="export")
-    response = HttpResponse(make(report), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{reports.file_name(year, extension)}"'
-    return response
+    if request.method != "POST":
+        return redirect("governance:county", year)
+    reason = format_lazy("{what} {year}", what=what, year=year)
+    return request_export(
+        request, kind, reason, report_exports.params(year, request.user), reason=reason
+    )
 
 
 @permission_required(COUNTY)
 def county_pdf(request, year):
     return _export(
-        request,
-        year,
-        lambda report: reports.county_pdf(request, report),
-        "pdf",
-        "application/pdf",
-        gettext_lazy("Länets årliga uppföljning som PDF"),
+        request, year, report_exports.PDF, gettext_lazy("Länets årliga uppföljning som PDF")
     )
 
 
@@ -268,8 +265,6 @@ def county_xlsx(request, year):
     return _export(
         request,
         year,
-        reports.county_xlsx,
-        "xlsx",
-        XLSX,
+        report_exports.XLSX,
         gettext_lazy("Länets årliga uppföljning som kalkylblad"),
     )

@@ -74,6 +74,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from samverkan import closed_years
 from samverkan.deviations.models import Category, Deviation
 from samverkan.deviations.stats import SUBMITTED_STEPS
 from samverkan.forum.models import ForumCase
@@ -405,6 +406,20 @@ def _sips(scope: _Scope, period: _Year):
 
 # --- all of it ------------------------------------------------------------------------------
 def _compute(ids, year: int, as_of, *, county: bool):
+    """Today's numbers are counted now; a closed year's are kept (``closed_years``) until a
+    late change touches it."""
+    if as_of is not None:
+        return _count(ids, year, as_of, county=county)
+    return closed_years.remember(
+        "indicators",
+        datetime.date(year, 1, 1),
+        datetime.date(year, 12, 31),
+        (tuple(ids), county),
+        lambda: _count(ids, year, None, county=county),
+    )
+
+
+def _count(ids, year: int, as_of, *, county: bool):
     period = _Year(year, as_of or timezone.localdate())
     scope = _Scope(ids, every=county)
     forum = _forum(scope, period)

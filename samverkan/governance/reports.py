@@ -497,11 +497,13 @@ def context(report: County) -> dict:
 
 
 # --- PDF ------------------------------------------------------------------------------------
-def county_pdf(request, report: County) -> bytes:
+def county_pdf(report: County) -> bytes:
+    """Made by the background worker: no request. The template loads nothing (its CSS is
+    inline, its charts inline SVG, its font the system's DejaVu Sans), so no base URL."""
     from weasyprint import HTML  # imported here: it loads native libraries
 
-    html = render_to_string("governance/county_pdf.html", context(report), request=request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    html = render_to_string("governance/county_pdf.html", context(report))
+    return HTML(string=html).write_pdf()
 
 
 # --- spreadsheet ----------------------------------------------------------------------------

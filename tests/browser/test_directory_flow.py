@@ -142,3 +142,34 @@ def test_skip_link_is_first_tab_stop_and_moves_focus_to_main(page, live_server):
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
     expect(page).to_have_url(f"{live_server.url}/konto/login/#main")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_log_reviewer_pages_older_and_back(page, demo_site, width):
+    """The log's page links (keyset pages, newest first): older, the oldest, newer, the
+    newest, with a filter kept; at desktop and phone width."""
+    from samverkan.accounts.models import User
+    from samverkan.audit.models import AccessLog
+
+    staff = User.objects.get(email=CHAIR)
+    AccessLog.objects.bulk_create(
+        AccessLog(user=staff, user_label=staff.email, action="view", reason=f"Bläddring {i}")
+        for i in range(120)
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, demo_site, LOG_REVIEWER)
+    visit(page, f"{demo_site}/logg/?user={CHAIR}")
+    nav = page.get_by_role("navigation", name="Sidor, nyast först").first
+    expect(page.locator("main")).to_contain_text("120 träffar")
+    expect(nav.get_by_role("link", name="Nyare")).to_have_count(0)
+    follow(page, nav.get_by_role("link", name="Äldre"))
+    expect(page).to_have_url(re.compile(r"[?&]fore=.*&?user=|[?&]user=.*[?&]fore="))
+    log = page.get_by_role("table", name="Loggposter, nyast först")
+    expect(body_rows(log).first).to_contain_text("Bläddring 69")
+    follow(page, nav.get_by_role("link", name="Sista sidan (äldst)"))
+    expect(body_rows(log).last).to_contain_text("Bläddring 0")
+    expect(nav.get_by_role("link", name="Äldre")).to_have_count(0)
+    follow(page, nav.get_by_role("link", name="Nyare"))
+    follow(page, nav.get_by_role("link", name="Första sidan (nyast)"))
+    expect(body_rows(log).first).to_contain_text("Bläddring 119")
+    expect(page.get_by_label("Användare")).to_have_value(CHAIR)
