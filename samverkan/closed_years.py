@@ -8,7 +8,8 @@ carries a *generation* for each year the period covers. A write that touches a y
 that year's generation on (``touch``, called by the signal receivers in
 ``governance.freshness``), and the next reader computes anew; ``touch_all`` (the command
 ``recompute_reports``) moves every year on. Periods reaching into the current year are
-always computed, from indexed aggregate queries.
+computed from indexed aggregate queries; those that do not depend on today's date (the
+deviation compilation) are also kept, for a few minutes at most.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.utils import timezone, translation
 
 PREFIX = "closed-years"
 ALL = "all"  # a generation every key carries: structure changes (areas, categories) move it
+OPEN_FOR = 300  # seconds an open period's timeless numbers are kept at most
 
 
 def is_closed(date_to: datetime.date, today: datetime.date | None = None) -> bool:
@@ -44,12 +46,24 @@ def touch_all() -> None:
     touch(ALL)
 
 
-def remember(name: str, date_from: datetime.date, date_to: datetime.date, params, compute):
+def remember(
+    name: str,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    params,
+    compute,
+    *,
+    timeless: bool = False,
+):
     """``compute()``, kept for a closed period until one of its years is touched.
 
     ``params`` (anything with a stable ``repr``) tells apart what else the numbers depend
-    on; the active language is part of the key, as labels are translated when computed."""
-    if not is_closed(date_to):
+    on; the active language is part of the key, as labels are translated when computed.
+    ``timeless`` numbers (which depend on the records only, not on today's date) are kept
+    for an open period too, touched by the same writes, and for at most ``OPEN_FOR``
+    seconds in case a write went past the receivers."""
+    closed = is_closed(date_to)
+    if not closed and not timeless:
         return compute()
     years = [ALL, *range(date_from.year, date_to.year + 1)]
     generations = cache.get_many([_generation_key(year) for year in years])
@@ -61,5 +75,5 @@ def remember(name: str, date_from: datetime.date, date_to: datetime.date, params
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, None)
+        cache.set(key, value, None if closed else OPEN_FOR)
     return value

@@ -61,10 +61,18 @@ def test_moving_a_report_out_of_the_year_touches_both_years(staff, school, group
     assert stats.compute(*CLOSED).total == 0
 
 
-def test_the_current_year_is_always_counted(staff, school, group):
+def test_the_current_year_is_kept_too_and_touched_by_a_new_report(staff, school, group):
     this_year = (datetime.date(LAST_YEAR + 1, 1, 1), datetime.date(LAST_YEAR + 1, 12, 31))
     _, counted = queries(stats.compute, *this_year)
-    _, again = queries(stats.compute, *this_year)
+    _, kept = queries(stats.compute, *this_year)
+    assert counted > 0 and kept == 0
+    report(staff, school, group, timezone.localdate())
+    assert stats.compute(*this_year).total == 1
+
+
+def test_the_yearly_follow_up_of_this_year_is_always_counted(group):
+    _, counted = queries(indicators.compute, [group], LAST_YEAR + 1)
+    _, again = queries(indicators.compute, [group], LAST_YEAR + 1)
     assert again == counted > 0
 
 

@@ -880,3 +880,17 @@ def test_the_same_chart_of_the_same_numbers_is_drawn_once(numbers):
     again = charts.bar_chart("chart-once", "Kategorier", list(rows))
     assert charts._drawn.cache_info().hits == hits + 1
     assert again == charts.bar_chart("chart-once", "Kategorier", rows)
+
+
+def test_the_page_lists_the_first_fifty_and_the_files_all(client_for, secretariat, county):
+    from samverkan.deviations import compilation as documents
+
+    grow(county, 50)  # 50 more of a principled nature: 52 in all
+    page = client_for(secretariat).get(reverse("deviations:compilation") + PERIOD)
+    numbers = page.context["stats"]
+    assert len(numbers.principled_questions) == 52
+    questions = page.text.split('id="principled-heading"', 1)[1].split("</section>", 1)[0]
+    assert questions.count("<tr>") == 1 + 50  # the heading row and fifty
+    assert "Sidan visar de 50 första av 52." in questions
+    workbook = load_workbook(io.BytesIO(documents.compilation_xlsx(numbers)))
+    assert workbook["Principiella frågor"].max_row == 1 + 52  # the heading row and all

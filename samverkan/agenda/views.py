@@ -10,8 +10,9 @@ from samverkan.agenda import decide
 from samverkan.agenda.forms import DecisionForm, PutOnForm
 from samverkan.agenda.inbox import INBOX_KINDS, waiting_for
 from samverkan.agenda.models import AgendaItem
+from samverkan.forum.access import CaseAccess
 from samverkan.organisations.models import Body
-from samverkan.permissions import allowed
+from samverkan.permissions import access, allowed
 
 
 def _body(request, pk, perm):
@@ -46,6 +47,7 @@ def inbox(request, pk):
     for report in reports:
         report.agenda_item = placed.get((None, report.pk))
     may_place = allowed(request.user, "governance.manage_meetings", body)
+    access(request.user, CaseAccess).prefetch(cases)  # who may read each question, at once
     return render(
         request,
         "agenda/inbox.html",
@@ -55,7 +57,8 @@ def inbox(request, pk):
             "reports": reports,
             "overdue_days": settings.INBOX_OVERDUE_DAYS,
             "may_place": may_place,
-            "put_on_form": PutOnForm(body=body) if may_place else None,
+            # The planned meetings, read once for every row's choice.
+            "meetings": list(decide.planned_meetings(body)) if may_place else [],
         },
     )
 

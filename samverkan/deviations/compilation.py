@@ -40,12 +40,18 @@ def panels(stats: DeviationStats) -> list[dict]:
     return result
 
 
-def context(stats: DeviationStats) -> dict:
+def listed(first: int | None) -> dict:
+    """How many of each list a page shows (None: all, as the files do)."""
+    return {"listed": first, "listed_slice": f":{first}" if first else ""}
+
+
+def context(stats: DeviationStats, first: int | None = None) -> dict:
     return {
         "stats": stats,
         "title": compilation_title(stats),
         "panels": panels(stats),
         "compiled_on": timezone.localdate(),
+        **listed(first),
     }
 
 

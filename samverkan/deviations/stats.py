@@ -283,14 +283,15 @@ def compute(
     date_from: datetime.date, date_to: datetime.date, group: LocalGroup | None = None
 ) -> DeviationStats:
     """Every number of the patterns page and the compilation, for the period: the county's,
-    or with ``group`` one local group's (every count, list and recurring pair narrowed). A
-    period within closed years is counted once and kept (``closed_years``)."""
+    or with ``group`` one local group's (every count, list and recurring pair narrowed).
+    Kept (``closed_years``) until a report dated in the period's years changes."""
     return closed_years.remember(
         "deviations",
         date_from,
         date_to,
         group.pk if group else None,
         lambda: _compute(date_from, date_to, group),
+        timeless=True,  # counted from the reports alone, whatever today is
     )
 
 

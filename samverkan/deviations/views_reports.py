@@ -23,6 +23,9 @@ from samverkan.exports.views import request_export
 from samverkan.permissions import allowed, permission_required, record
 
 PERM = report_exports.PERM
+# The pages list the first of each list (recurring pairs, principled questions, judgements);
+# the PDF and the spreadsheet hold them all: a year of the whole country has thousands.
+LISTED = 50
 
 
 def _period(request, data=None):
@@ -68,6 +71,7 @@ def patterns(request):
         "form": form,
         "secretariat_page": True,
         "crumbs": _crumbs(request, _("Mönster i avvikelser")),
+        **compilation.listed(LISTED),
     }
     if period:
         numbers = stats.compute(*period, group=group)
@@ -92,7 +96,10 @@ def compilation_page(request):
     if period:
         numbers = stats.compute(*period, group=group)
         context.update(
-            compilation.context(numbers), query=_query(period, group), period=period, group=group
+            compilation.context(numbers, LISTED),
+            query=_query(period, group),
+            period=period,
+            group=group,
         )
         context["links"] = allowed(request.user, "deviations.secretariat")
         _log(request, gettext_lazy("Sammanställning av avvikelser"), period, group)

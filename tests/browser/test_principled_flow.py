@@ -314,8 +314,9 @@ def test_principled_deviation_from_unit_to_bussam_and_back(page, demo_site):
     # --- 6. The reporter learns how it ended ------------------------------------------------
     log_out(page)
     log_in(page, demo_site, REPORTER)
-    # Told of each step up the ladder and of the decision: three more, none read yet.
-    assert unread(REPORTER) == reporter_unread + 3
+    # Told of each step up the ladder, of each meeting it was put on and of the decision:
+    # five more, none read yet.
+    assert unread(REPORTER) == reporter_unread + 5
     header_link = expect_unread_in_header(page, REPORTER, deviation)
     resolved_text = f"{reference} är avslutad: {BUSSAM_DECISION}"
     news = todo_item(page, "Nytt om mina avvikelserapporter")
@@ -328,11 +329,13 @@ def test_principled_deviation_from_unit_to_bussam_and_back(page, demo_site):
     expect(mine.get_by_role("link")).to_have_text(
         [
             resolved_text,
+            f"{reference} har lagts på dagordningen för {bussam}, mötet {meeting_day}.",
             f"{reference} har gått vidare: Hos BUSSAM.",
+            f"{reference} har lagts på dagordningen för {steering}, mötet {meeting_day}.",
             f"{reference} har gått vidare: Hos lokala styrgruppen.",
         ]
     )
-    for i in range(3):
+    for i in range(5):
         expect(mine.nth(i)).to_contain_text("Oläst")
 
     follow(page, mine.get_by_role("link", name=resolved_text, exact=True))
