@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "samverkan.notifications",
     "samverkan.assignments",
     "samverkan.agenda",
+    "samverkan.references",
     "samverkan.demo",
     "django_tasks",
     "django_tasks_db",

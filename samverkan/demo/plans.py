@@ -21,7 +21,7 @@ from samverkan.consent.models import Consent
 from samverkan.demo.history import backdate, days, moment
 from samverkan.organisations.models import Unit
 from samverkan.people.models import Guardian, Involvement
-from samverkan.references import next_reference
+from samverkan.references.numbers import next_reference
 from samverkan.sip.models import FollowUp, Intervention, Participant, Plan, PlanVersion
 
 

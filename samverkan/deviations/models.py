@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.references import next_reference
+from samverkan.references.numbers import next_reference
 
 
 class Category(models.Model):

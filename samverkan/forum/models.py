@@ -19,7 +19,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.organisations.models import UnitMembership
-from samverkan.references import next_reference
+from samverkan.references.numbers import next_reference
 
 CONVENE_WITHIN = datetime.timedelta(days=14)
 

@@ -24,7 +24,7 @@ from django.utils.translation import pgettext_lazy
 from samverkan.consent.models import Consent
 from samverkan.consent.sharing import Sharing
 from samverkan.organisations.models import Unit
-from samverkan.references import next_reference
+from samverkan.references.numbers import next_reference
 
 # The parts the law requires, in the order the task list shows them.
 REQUIRED_PARTS = ["needs", "goals", "interventions", "others_do", "overall", "follow_up"]
