@@ -18,6 +18,17 @@ def paginate(request, queryset, per_page: int | None = None):
     return page
 
 
+def paginate_then_load(request, ids, records, per_page: int | None = None):
+    """``paginate`` over ``ids`` (primary keys in the order shown, from the filtering
+    tables alone), then ``records`` (a queryset with what the page shows, joined) for that
+    page only. Joined to what they show, PostgreSQL would rather walk every row of a big
+    table in the shown order than find the few thousand that match."""
+    page = paginate(request, ids, per_page)
+    found = records.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list]
+    return page
+
+
 # --- Keyset (cursor) pagination ---------------------------------------------------------------
 # For lists too long to count or to skip through with OFFSET (the access log: tens of
 # millions of rows). Newest first by (key, pk); a page is found from the row before it through

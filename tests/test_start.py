@@ -487,3 +487,24 @@ def test_bodies_that_have_not_met_this_period(client_for, steering, steering_mem
     assert todo(client_for(secretariat))["groups_not_met"].count >= 1
     Meeting.objects.create(body=steering, held_on=TODAY, created_by=secretariat)
     assert "not_met" not in todo(client_for(steering_member))
+
+
+def test_the_inbox_query_count_does_not_grow_with_what_waits(
+    client_for, chair, steering, staff, school, bup, group, convener, planned
+):
+    from tests.helpers import employ
+
+    employ(chair, bup)  # a chair who works at a unit is asked about each case's parties
+    url = reverse("agenda:inbox", args=[steering.pk])
+
+    def grow(n):
+        for _ in range(n):
+            make_case(staff, school, group, convener, status=ForumCase.Status.LIFTED)
+            make_report(staff, school, group, step="steering", is_principled=True)
+
+    grow(1)
+    _, few = count_queries(client_for(chair), url)
+    grow(10)
+    response, many = count_queries(client_for(chair), url)
+    assert len(response.context["cases"]) == 11 and len(response.context["reports"]) == 11
+    assert many == few

@@ -30,7 +30,8 @@ def inbox(request, pk):
     identity), never a child."""
     body = _body(request, pk, "governance.view_inbox")
     cases, reports = waiting_for(body)
-    cases, reports = list(cases), list(reports.select_related("category"))
+    cases = list(cases.select_related("raised_by_unit"))  # the readers are asked about it
+    reports = list(reports.select_related("category"))
     today = timezone.localdate()
     placed = {
         (item.forum_case_id, item.deviation_id): item

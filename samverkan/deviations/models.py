@@ -155,6 +155,8 @@ class Deviation(models.Model):
             models.Index(fields=["step", "submitted_at"], name="deviation_step"),
             models.Index(fields=["local_group", "occurred_on"], name="deviation_group"),
             models.Index(fields=["occurred_on"], name="deviation_occurred"),
+            # The secretariat's inbox, newest first.
+            models.Index(fields=["submitted_at", "id"], name="deviation_submitted"),
         ]
 
     def __str__(self) -> str:

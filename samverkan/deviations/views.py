@@ -18,7 +18,7 @@ from samverkan.identity import identity_errors
 from samverkan.notifications.models import Notification
 from samverkan.notifications.service import mark_read
 from samverkan.organisations.standing import current_units
-from samverkan.pagination import paginate
+from samverkan.pagination import paginate_then_load
 from samverkan.permissions import allowed, permission_required, record, refuse
 
 RELATED = ("reporting_unit__principal", "local_group", "category", "reporter", "forum_case")
@@ -32,26 +32,45 @@ def load(request, pk, reason, perm="deviations.view_deviation"):
 
 
 # --- lists ------------------------------------------------------------------------------------
+OtherUnits = Deviation.other_units.through
+
+
 @permission_required("deviations.report")
 def deviation_list(request):
     units = current_units(request.user)
     access = for_user(request.user)
     view = request.GET.get("vy", "mina")
-    deviations = Deviation.objects.select_related(*RELATED)
+    # The ids from indexed lookups, united (not joins OR-ed and de-duplicated); then the page.
+    reports = Deviation.objects.order_by()
+    involved = OtherUnits.objects.order_by()
     if view == "hantera":
-        deviations = deviations.filter(
-            Q(reporting_unit__in=access.managed_ids) | Q(other_units__in=access.managed_ids),
-            step__in=[Deviation.Step.SUPERVISORS, Deviation.Step.FORUM],
+        managing = [Deviation.Step.SUPERVISORS, Deviation.Step.FORUM]
+        ids = (
+            reports.filter(reporting_unit__in=access.managed_ids, step__in=managing)
+            .values("pk")
+            .union(
+                involved.filter(unit__in=access.managed_ids, deviation__step__in=managing).values(
+                    "deviation_id"
+                )
+            )
         )
     else:
         view = "mina"
-        submitted = ~Q(step=Deviation.Step.DRAFT)
-        deviations = deviations.filter(
-            Q(reporter=request.user)
-            | Q(submitted, reporting_unit__in=units)
-            | Q(submitted, other_units__in=units)
+        sent = ~Q(step=Deviation.Step.DRAFT)
+        ids = (
+            reports.filter(reporter=request.user)
+            .values("pk")
+            .union(
+                reports.filter(sent, reporting_unit__in=units).values("pk"),
+                involved.filter(unit__in=units)
+                .exclude(deviation__step=Deviation.Step.DRAFT)
+                .values("deviation_id"),
+            )
         )
-    page = paginate(request, deviations.distinct().order_by("-created_at", "-id"))
+    ordered = Deviation.objects.filter(pk__in=ids).order_by("-created_at", "-id")
+    page = paginate_then_load(
+        request, ordered.values_list("pk", flat=True), Deviation.objects.select_related(*RELATED)
+    )
     notices = Notification.objects.filter(
         user=request.user, read_at__isnull=True, about__startswith="deviations.deviation:"
     )

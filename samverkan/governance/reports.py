@@ -7,12 +7,13 @@ with the indicators frozen at its approval, any other with the numbers as they a
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,9 +40,16 @@ def _get(data, *path):
 
 
 def display(value, kind: str = COUNT) -> str:
-    """A value as the page shows it, in the current language's number format."""
+    """A value as the page shows it, in the current language's number format. The county's
+    page shows tens of thousands of values, mostly the same small numbers: each is
+    formatted once per language."""
     if value is None:
         return DASH
+    return _formatted(value, kind, translation.get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(value, kind: str, language: str) -> str:
     if kind == SHARE:
         return f"{formats.number_format(value * 100, 0)}\u00a0%"
     if kind == DAYS:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from samverkan.organisations.models import Principal
 from samverkan.organisations.standing import current_units
-from samverkan.pagination import paginate
+from samverkan.pagination import paginate_then_load
 from samverkan.people.models import NAME_NEEDED, find_or_register, involve
 from samverkan.permissions import (
     Action,
@@ -101,12 +101,8 @@ def plan_list(request):
     principal = request.GET.get("huvudman", "")
     if principal.isdigit():
         plans = plans.filter(overall_responsible_id=int(principal))
-    # The page's ids first, from the plans alone; then those plans with what they show.
-    # (Joined to the child and the units, PostgreSQL would rather walk every plan in date
-    # order than find the unit's few thousand.)
-    page = paginate(request, plans.order_by("-created_at", "-id").values_list("pk", flat=True))
-    shown = PLANS.in_bulk(list(page.object_list))
-    page.object_list = [shown[pk] for pk in page.object_list]
+    ids = plans.order_by("-created_at", "-id").values_list("pk", flat=True)
+    page = paginate_then_load(request, ids, PLANS)
     access(request.user, PlanAccess).prefetch(page.object_list)
     user = request.user
     rows = [
