@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from samverkan.deviations.models import Deviation
 from samverkan.forum.models import ForumCase
 from samverkan.references.models import Counter
-from samverkan.references.numbers import next_reference
+from samverkan.references.numbers import next_reference, peek_reference
 from tests.test_closed_years import report
 
 
@@ -73,3 +73,11 @@ def test_people_sending_at_the_same_moment_get_a_number_each():
         worker.join()
     assert errors == []
     assert sorted(given) == [f"AV-2026-{n:04d}" for n in range(1, threads * per_thread + 1)]
+
+
+@pytest.mark.django_db
+def test_peeking_takes_no_number():
+    assert peek_reference(Deviation, "AV", 2026) == "AV-2026-0001"
+    assert peek_reference(Deviation, "AV", 2026) == "AV-2026-0001"
+    assert next_reference(Deviation, "AV", 2026) == "AV-2026-0001"
+    assert peek_reference(Deviation, "AV", 2026) == "AV-2026-0002"

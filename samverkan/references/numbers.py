@@ -40,3 +40,11 @@ def next_reference(model, prefix: str, year: int) -> str:
                 counter.update(last=F("last") + 1)
         number = counter.values_list("last", flat=True).get()
     return f"{start}{number:04d}"
+
+
+def peek_reference(model, prefix: str, year: int) -> str:
+    """The number the next record will get if nobody else takes one first, without taking
+    it (for a preview, or a test that waits for it)."""
+    start = f"{prefix}-{year}-"
+    last = Counter.objects.filter(prefix=prefix, year=year).values_list("last", flat=True).first()
+    return f"{start}{(last if last is not None else _highest_used(model, start)) + 1:04d}"
