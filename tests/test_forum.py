@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from samverkan.audit.models import AccessLog
 from samverkan.consent.models import Consent
+from samverkan.forum.forms import booking_as_seen
 from samverkan.forum.models import ForumCase, Invitee, Protocol, Reminder, deadline_for
 from samverkan.forum.reminders import send_reminders
 from samverkan.organisations.models import Body, Membership, Unit, UnitMembership
@@ -117,6 +118,7 @@ def convened(case, bup, social, convener, client_for):
         reverse("forum:convene", args=[case.reference]),
         {
             "convener": convener.pk,
+            "seen": booking_as_seen(case),
             "meeting_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
             "meeting_time": "10:00",
             "meeting_place": "Rum 1",
@@ -452,6 +454,7 @@ def test_a_meeting_before_the_case_was_raised_is_refused(client_for, case, conve
         url("convene", case),
         {
             "convener": convener.pk,
+            "seen": booking_as_seen(case),
             "meeting_on": (case.raised_on - datetime.timedelta(days=1)).isoformat(),
             "meeting_time": "10:00",
             "meeting_place": "Rum 1",
@@ -564,8 +567,8 @@ def test_the_convener_can_be_listed_among_those_present_when_their_unit_is_no_pa
     client = client_for(convener)
     client.post(
         url("convene", case),
-        {"convener": convener.pk, "meeting_on": TODAY.isoformat(), "meeting_time": "10:00",
-         "meeting_place": "Rum 1", "invited_units": [bup.pk]},
+        {"convener": convener.pk, "seen": booking_as_seen(case), "meeting_on": TODAY.isoformat(),
+         "meeting_time": "10:00", "meeting_place": "Rum 1", "invited_units": [bup.pk]},
     )  # fmt: skip
     assert not case.invitees.filter(unit=social).exists()
 
@@ -831,3 +834,82 @@ def test_send_reminders_command_is_idempotent(case, capsys):
         "0 SIP reminder(s) sent.",
     ]
     assert len(mail.outbox) == 1
+
+
+def test_two_bookings_of_one_meeting_the_second_is_told_not_lost(
+    client_for, case, convener, working_lead, bup
+):
+    """Both open the form before either saves: the second save is refused with a message
+    and the first booking stands, with one "convened" in the history."""
+    first, second = client_for(convener), client_for(working_lead)
+    seen = [
+        client.get(url("convene", case)).context["form"]["seen"].value()
+        for client in (first, second)
+    ]
+
+    def book(client, seen, place):
+        return client.post(
+            url("convene", case),
+            {"convener": convener.pk, "seen": seen, "meeting_on": TODAY.isoformat(),
+             "meeting_time": "10:00", "meeting_place": place, "invited_units": [bup.pk]},
+        )  # fmt: skip
+
+    assert book(first, seen[0], "Rum 1").status_code == 302
+    refused = book(second, seen[1], "Rum 2")
+    assert refused.status_code == 302 and refused.url == url("convene", case)
+    page = second.get(refused.url)
+    assert "Någon annan ändrade bokningen" in page.text
+    case.refresh_from_db()
+    assert case.meeting_place == "Rum 1"
+    assert list(case.history.values_list("status", flat=True)) == ["convened"]  # once
+    # The refreshed form carries the booking as it is now: saving it works.
+    assert book(second, page.context["form"]["seen"].value(), "Rum 2").status_code == 302
+    case.refresh_from_db()
+    assert case.meeting_place == "Rum 2"
+
+
+# Two requests at the same moment, each on its own connection (a real server is needed for
+# the row lock; SQLite's shared in-memory test database refuses the second writer instead).
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="a real server"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_conveners_booking_at_the_same_moment(client_for, case, convener, working_lead, bup):
+    import threading
+
+    from django.db import connection
+
+    clients = [client_for(convener), client_for(working_lead)]
+    seen = booking_as_seen(case)
+    start = threading.Barrier(2)
+    answers = []
+
+    def book(client, place):
+        try:
+            start.wait()
+            answers.append(
+                client.post(
+                    url("convene", case),
+                    {
+                        "convener": convener.pk,
+                        "seen": seen,
+                        "meeting_on": TODAY.isoformat(),
+                        "meeting_time": "10:00",
+                        "meeting_place": place,
+                        "invited_units": [bup.pk],
+                    },
+                ).url  # fmt: skip
+            )
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=book, args=(client, place))
+        for client, place in zip(clients, ["Rum 1", "Rum 2"], strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == sorted([case.get_absolute_url(), url("convene", case)])
+    assert list(case.history.values_list("status", flat=True)) == ["convened"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from samverkan.deviations import ladder
 from samverkan.deviations.models import Category, Deviation
+from samverkan.forum.forms import booking_as_seen
 from samverkan.forum.models import ForumCase
 from samverkan.notifications.models import Notification, Preference
 from samverkan.notifications.service import notify
@@ -251,6 +252,7 @@ def test_invited_managers_get_the_invitation_with_its_ics(
             reverse("forum:convene", args=[raised.reference]),
             {
                 "convener": convener.pk,
+                "seen": booking_as_seen(ForumCase.objects.get(pk=raised.pk)),
                 "meeting_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
                 "meeting_time": "10:00",
                 "meeting_place": "Rum 1",
@@ -398,6 +400,7 @@ def test_moving_the_meeting_sends_the_invitation_again(
             reverse("forum:convene", args=[raised.reference]),
             {
                 "convener": convener.pk,
+                "seen": booking_as_seen(ForumCase.objects.get(pk=raised.pk)),
                 "meeting_on": (TODAY + datetime.timedelta(days=day)).isoformat(),
                 "meeting_time": "10:00",
                 "meeting_place": "Rum 1",

@@ -127,7 +127,24 @@ class RaiseCaseForm(ChildNumberForm):
         return data
 
 
+def booking_as_seen(case) -> str:
+    """The booking a convene form was filled in against: whether and when the meeting is
+    booked, where and by whom. A save against another is refused (``ConveneForm``)."""
+    return "|".join(
+        str(value or "")
+        for value in (
+            case.status,
+            case.meeting_on,
+            case.meeting_time,
+            case.meeting_place,
+            case.convener_id,
+        )
+    )
+
+
 class ConveneForm(ModelForm):
+    # Two conveners booking one case at once: the second is told, not silently overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=600)
     invited_units = ModelMultipleChoiceField(
         label=_("Berörda verksamheter"),
         queryset=Unit.objects.none(),
@@ -149,6 +166,7 @@ class ConveneForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         case = self.instance
+        self.fields["seen"].initial = booking_as_seen(case)
         self.fields["convener"].queryset = eligible_conveners(case.local_group)
         self.fields["convener"].required = True
         self.fields["convener"].label_from_instance = lambda user: user.get_full_name()

@@ -21,6 +21,7 @@ from samverkan.forum.forms import (
     RaiseCaseForm,
     SignForm,
     SteeringDecisionForm,
+    booking_as_seen,
     protocol_formsets,
 )
 from samverkan.forum.models import CONVENE_WITHIN, ForumCase, Invitee, Protocol
@@ -229,6 +230,16 @@ def convene(request, reference):
     form = ConveneForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            current = ForumCase.objects.select_for_update().get(pk=case.pk)
+            if booking_as_seen(current) != form.cleaned_data["seen"]:
+                messages.error(
+                    request,
+                    _(
+                        "Någon annan ändrade bokningen medan du fyllde i formuläret. Här är "
+                        "bokningen som den är nu; ändra och spara igen om den ska vara en annan."
+                    ),
+                )
+                return redirect("forum:convene", current.reference)
             case = form.save()
             chosen = set(form.cleaned_data["invited_units"])
             case.invitees.filter(role=Invitee.Role.MANAGER).exclude(unit__in=chosen).delete()
@@ -458,6 +469,11 @@ def outcome(request, reference):
     form = OutcomeForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            # Two at once: the second finds the case closed under the lock and is told.
+            case = ForumCase.objects.select_for_update().get(pk=case.pk)
+            if not case.is_open:
+                messages.info(request, _("Utfallet är redan registrerat."))
+                return redirect(case)
             if form.cleaned_data["outcome"] == "lifted":
                 case.principled_question = form.cleaned_data["principled_question"].strip()
                 case.save(update_fields=["principled_question"])
@@ -483,6 +499,10 @@ def steering_decision(request, reference):
     form = SteeringDecisionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            case = ForumCase.objects.select_for_update().get(pk=case.pk)
+            if case.status != ForumCase.Status.LIFTED:  # decided a moment ago by another
+                messages.error(request, _("Styrgruppens beslut är redan registrerat."))
+                return redirect(case)
             case.steering_decision = form.cleaned_data["decision"]
             case.steering_decided_on = form.cleaned_data["decided_on"]
             case.steering_decided_by = request.user
