@@ -150,7 +150,13 @@ if DATABASE_URL:
     if "postgresql" in DATABASES["default"]["ENGINE"]:
         # PostgreSQL's JIT compiles big report queries for 100–240 ms and gains nothing on
         # queries that read by index (bench/README.md): off for this application's sessions.
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # A statement waits at most DB_LOCK_TIMEOUT for a lock (a table locked by a slow
+        # migration or a backup): then it fails, and the page answers at once (a 503 when
+        # the access log cannot be written) instead of holding a worker until it is killed.
+        lock_timeout = os.environ.get("DB_LOCK_TIMEOUT", "5s")
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "options", f"-c jit=off -c lock_timeout={lock_timeout}"
+        )
 else:
     DATABASES = {
         "default": {

@@ -64,6 +64,19 @@ class OIDCProvider:
         with self._lock:
             return "\n".join(self._lines)
 
+    def wait_for_log(self, *words: str, seconds: float = 60) -> str:
+        """The first line holding every one of ``words``, once the provider has written it:
+        its answer over HTTP can arrive before the line it logs reaches this process."""
+        deadline = time.monotonic() + seconds
+        while True:
+            with self._lock:
+                for line in self._lines:
+                    if all(word in line for word in words):
+                        return line
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no log line with {words}:\n{self.log()}")
+            time.sleep(0.05)
+
     def _read_stderr(self, stream):
         for line in stream:
             with self._lock:

@@ -546,3 +546,29 @@ def test_a_missing_head_is_created_by_the_writer(staff, settings):
     append([entry(staff)])
     head = AccessLogChain.objects.get(chain=0)
     assert head.seq == 1 and AccessLog.objects.get().chain == 0
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_log_costs_a_quick_503_not_a_worker(client_for, staff, school, caplog):
+    """Another session holds the log table locked (a slow migration, a manual LOCK): the
+    page waits at most the lock timeout, then answers 503; /healthz is not held up."""
+    import psycopg
+    from django.conf import settings as django_settings
+
+    url = reverse("organisations:unit", args=[school.pk])
+    client = client_for(staff)
+    with connection.cursor() as cursor:  # this test's timeout, so the test is quick
+        cursor.execute("SET lock_timeout = '300ms'")
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as other, other.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {AccessLog._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+        with caplog.at_level(logging.ERROR, logger="samverkan.audit"):
+            response = client.get(url)
+        assert response.status_code == 503
+        assert client.get(reverse("healthz")).status_code == 200
+        other.rollback()
+    assert "lock_timeout" in django_settings.DATABASES["default"]["OPTIONS"]["options"]
+    assert client.get(url).status_code == 200

@@ -175,9 +175,7 @@ def test_wrong_client_secret_is_refused_and_logged(op, discovery):
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
-    assert any(
-        "grant.error" in line and "invalid_client" in line for line in op.log().splitlines()
-    ), op.log()
+    assert op.wait_for_log("grant.error", "invalid_client")
 
 
 def test_unknown_login_shows_the_form_again_with_an_error(op, discovery):
