@@ -112,9 +112,8 @@ def test_my_drafts_and_news_about_my_reports(client_for, staff, manager, school,
 
 def test_reports_waiting_for_the_nearest_supervisor(client_for, staff, manager, school, group):
     waiting = make_report(staff, school, group)
-    Deviation.objects.filter(pk=waiting.pk).update(
-        submitted_at=timezone.now() - datetime.timedelta(days=5)
-    )
+    noon = datetime.datetime.combine(TODAY - datetime.timedelta(days=5), datetime.time(12))
+    Deviation.objects.filter(pk=waiting.pk).update(submitted_at=timezone.make_aware(noon))
     make_report(staff, school, group, step="resolved")
     items = todo(client_for(manager))
     item = items["supervise"]
@@ -173,9 +172,10 @@ def test_questions_waiting_for_the_steering_group(
     case.principled_question = "Vem ansvarar?"
     case.save()
     lifted = StatusChange.objects.create(case=case, status=ForumCase.Status.LIFTED, by=convener)
-    StatusChange.objects.filter(pk=lifted.pk).update(
-        at=timezone.now() - datetime.timedelta(days=61)
-    )
+    # Noon, 61 local days ago: "now minus 61 days" is 60 local days late in the evening
+    # when summer time lay between.
+    noon = datetime.datetime.combine(TODAY - datetime.timedelta(days=61), datetime.time(12))
+    StatusChange.objects.filter(pk=lifted.pk).update(at=timezone.make_aware(noon))
     report = make_report(staff, school, group, step="steering", is_principled=True)
     Event.objects.create(deviation=report, from_step="supervisors", to_step="steering", by=convener)
     item = todo(client_for(steering_member))[f"inbox-{steering.pk}"]
