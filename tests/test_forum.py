@@ -913,3 +913,35 @@ def test_two_conveners_booking_at_the_same_moment(client_for, case, convener, wo
         thread.join()
     assert sorted(answers) == sorted([case.get_absolute_url(), url("convene", case)])
     assert list(case.history.values_list("status", flat=True)) == ["convened"]
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="a real server"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_protocol_signed_twice_at_the_same_moment_is_signed_once(
+    client_for, convened, convener, school, bup
+):
+    import threading
+
+    from django.db import connection
+
+    drafted = protocol_post(convened, [school, bup])
+    client_for(convener).post(url("protocol_edit", convened), drafted)
+    clients = [client_for(convener), client_for(convener)]  # two tabs
+    start = threading.Barrier(2)
+
+    def sign(client):
+        try:
+            start.wait()
+            client.post(url("protocol_sign", convened, 1), {"confirm": "on"})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert AccessLog.objects.filter(reason="Justerade protokoll").count() == 1
+    assert convened.protocols.get().signed_by == convener

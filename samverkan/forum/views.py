@@ -400,10 +400,18 @@ def protocol_sign(request, reference, version):
     if form.is_valid():
         with transaction.atomic():
             locked = Protocol.objects.select_for_update().get(pk=protocol.pk)
-            if not locked.is_locked:
+            signed_before = locked.is_locked  # by another, a moment ago
+            if not signed_before:
                 locked.signed_by = request.user
                 locked.signed_at = timezone.now()
                 locked.save(update_fields=["signed_by", "signed_at"])
+        if signed_before:
+            messages.info(
+                request,
+                _("Protokollet hade redan justerats av %(name)s. Inget har ändrats.")
+                % {"name": locked.signed_by.get_full_name() if locked.signed_by else "–"},
+            )
+            return redirect("forum:protocol", case.reference, protocol.version)
         record(request, protocol, reason=gettext_lazy("Justerade protokoll"), action=Action.CHANGE)
         messages.success(request, _("Protokollet är justerat och låst."))
         return redirect("forum:protocol", case.reference, protocol.version)
