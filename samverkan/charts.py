@@ -106,7 +106,7 @@ def bar_chart(chart_id: str, title: str, rows, *, description: str = "") -> str 
     return _drawn(str(chart_id), str(title), key, str(description))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=128)  # a report page draws up to ten
 def _drawn(chart_id: str, title: str, key: tuple, description: str) -> str | None:
     rows = [_Row(label, count) for label, count in key]
     if not any(row.count for row in rows):

@@ -25,7 +25,8 @@ def paginate_then_load(request, ids, records, per_page: int | None = None):
     table in the shown order than find the few thousand that match."""
     page = paginate(request, ids, per_page)
     found = records.in_bulk(list(page.object_list))
-    page.object_list = [found[pk] for pk in page.object_list]
+    # (A record deleted between the two queries is left out, not an error.)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
     return page
 
 

@@ -2,11 +2,11 @@
 
 For the secretariat and BUSSAM's members, to whom the agreement says the compilations are
 returned, and for a local group's seat holders, who read their own group's (and choose only
-among their groups); only the secretariat gets links to the single reports. The numbers come from
-``stats`` (aggregate queries, as many for a thousand reports as for ten); no reporter is
-named. Each page and export is logged with the
-period it covered. The PDF and the spreadsheet are made in the background
-(``report_exports``): the page's buttons ask for them.
+among their groups); only the secretariat gets links to the single reports. The numbers
+come from ``stats`` (aggregate queries, as many for a thousand reports as for ten); no
+reporter is named. Each page and export is logged with the period and group it covered.
+The PDF and the spreadsheet are made in the background (``report_exports``): the page's
+buttons ask for them.
 """
 
 from urllib.parse import urlencode

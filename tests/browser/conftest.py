@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FAILING_IMPACTS = {"serious", "critical"}
 DEMO_PASSWORD = "samverkan-demo"  # samverkan.demo.county.DEMO_PASSWORD
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _axe = Axe()
 # Page -> [test name, screenshots taken so far]; filled by the ``page`` fixture.
@@ -170,6 +171,21 @@ def follow(page, locator):
     assert response.status < 400, f"{response.url} answered {response.status}"
     page.wait_for_load_state()
     check_axe(page)
+    return response
+
+
+def make_file(page, base_url, button):
+    """Press one of the page's "Skapa …" buttons: the file is made in the background (at once
+    in the tests, once the request has committed); on its status page, fetch it with the
+    page's cookies and go back. Returns the download's response."""
+    back = page.url
+    follow(page, page.get_by_role("button", name=button, exact=True))
+    expect(page).to_have_url(re.compile(r"/exporter/[^/]+/$"))
+    expect(page.get_by_role("status")).to_contain_text("Filen är klar", timeout=120_000)
+    link = page.get_by_role("link", name=re.compile(r"^Ladda ner "))
+    response = page.request.get(base_url + link.get_attribute("href"))
+    assert response.ok, response.status
+    page.goto(back)
     return response
 
 

@@ -16,7 +16,7 @@ from samverkan.deviations.models import Action, Deviation, Tag
 from samverkan.notifications.models import Notification
 from samverkan.organisations.models import Unit
 from samverkan.references.numbers import peek_reference
-from tests.browser.conftest import follow, login
+from tests.browser.conftest import XLSX, follow, login, make_file
 
 pytestmark = pytest.mark.browser
 
@@ -47,22 +47,6 @@ OUTCOME = "Remissen är tagen på nytt och rutinen för avvisade remisser är f�
 NEW_TAG = "Avvisade remisser"
 JUDGEMENT = "Behov av samverkansrutin"
 JUDGEMENT_NOTE = "Återkommer i flera grupper; en länsgemensam rutin för remisser behövs."
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def make_file(page, base_url, button):
-    """Press one of the page's "Skapa …" buttons: the file is made in the background (at once
-    in the tests, once the request has committed); on its status page, fetch it with the
-    page's cookies and go back. Returns the download's response."""
-    back = page.url
-    follow(page, page.get_by_role("button", name=button, exact=True))
-    expect(page).to_have_url(re.compile(r"/exporter/[^/]+/$"))
-    expect(page.get_by_role("status")).to_contain_text("Filen är klar", timeout=120_000)
-    link = page.get_by_role("link", name=re.compile(r"^Ladda ner "))
-    response = page.request.get(base_url + link.get_attribute("href"))
-    assert response.ok, response.status
-    page.goto(back)
-    return response
 
 
 def main_nav(page):
@@ -401,3 +385,22 @@ def test_deviation_from_report_to_compilation(page, demo_site):
             f"bus-avvikelser-{iso(year_start)}-{iso(year_end)}"
             in (response.headers["content-disposition"])
         )
+
+
+def test_a_steering_chair_reads_the_own_groups_compilation_only(page, demo_site):
+    """From the start page's card to the group's compilation and patterns; another group's
+    name typed into the address gives a field error and no numbers."""
+    login(page, demo_site, "ordforande.rinkeby@demo.example")
+    card = page.get_by_role("region", name="Min grupps rapporter")
+    follow(page, card.get_by_role("link", name="Sammanställning av gruppens avvikelser"))
+    expect(page.locator("h1")).to_contain_text("för BUS Rinkeby-Kista och Spånga-Tensta")
+    choice = page.get_by_label("Lokal BUS-grupp")
+    expect(choice.locator("option")).to_have_count(1)  # no other group, not the county
+    expect(page.get_by_role("button", name="Skapa PDF")).to_be_visible()
+    follow(page, page.get_by_role("link", name="Mönster i avvikelser för samma period"))
+    expect(page.locator("main h2").first).to_contain_text("BUS Rinkeby-Kista och Spånga-Tensta")
+
+    follow(page, page.locator("a", has_text="Sammanställning för samma period"))
+    page.goto(f"{demo_site}/avvikelser/sammanstallning/?grupp=norrtalje")
+    expect(page.locator("main")).to_contain_text("Välj ett giltigt alternativ")
+    expect(page.locator("main")).not_to_contain_text("Sammanfattning")

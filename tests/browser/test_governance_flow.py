@@ -14,7 +14,7 @@ from samverkan.governance import indicators, reports
 from samverkan.governance.models import Meeting, YearlyFollowUp
 from samverkan.organisations.models import LocalGroup
 from samverkan.organisations.terms import Term
-from tests.browser.conftest import follow, login, visit
+from tests.browser.conftest import XLSX, follow, login, make_file, visit
 
 pytestmark = pytest.mark.browser
 
@@ -31,22 +31,6 @@ DECISION = "Arbetsgruppen får i uppdrag att revidera remissrutinen."
 ACTION = "Revidera remissrutinen mellan skola och BUP"
 OWNER = "Arbetsgruppens sammankallande"
 NARRATIVE = "Forumet har mötts inom två veckor i de flesta ärenden. Remissrutinen ska ses över."
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def make_file(page, base_url, button):
-    """Press one of the page's "Skapa …" buttons: the file is made in the background (at once
-    in the tests, once the request has committed); on its status page, fetch it with the
-    page's cookies and go back. Returns the download's response."""
-    back = page.url
-    follow(page, page.get_by_role("button", name=button, exact=True))
-    expect(page).to_have_url(re.compile(r"/exporter/[^/]+/$"))
-    expect(page.get_by_role("status")).to_contain_text("Filen är klar", timeout=120_000)
-    link = page.get_by_role("link", name=re.compile(r"^Ladda ner "))
-    response = page.request.get(base_url + link.get_attribute("href"))
-    assert response.ok, response.status
-    page.goto(back)
-    return response
 
 
 def main_nav(page):
