@@ -135,7 +135,10 @@ def plan_list(request):
             "follow_up": follow_up,
             "principal": principal,
             "statuses": Plan.Status.choices,
-            "principals": Principal.objects.exclude(kind="independent_school_owner"),
+            # Names for the filter's ~300 options: no model instances.
+            "principals": Principal.objects.exclude(kind="independent_school_owner").values_list(
+                "pk", "name"
+            ),
             "today": timezone.localdate(),
         },
     )
