@@ -13,6 +13,7 @@ from samverkan.exports.models import Export
 from samverkan.forum.models import ForumCase
 from samverkan.people.models import Child
 from tests.helpers import employ
+from tests.tagged_pdf import assert_accessible
 
 pytestmark = pytest.mark.django_db
 URL = reverse("audit:child_extract")
@@ -108,6 +109,14 @@ def test_pdf_and_xlsx_are_made_in_the_background_for_the_reviewer_only(
     pdf = Export.objects.get(kind="audit.child_extract.pdf")
     body = client.get(reverse("exports:download", args=[pdf.pk]))
     assert body.content.startswith(b"%PDF")
+    assert_accessible(
+        body.content,
+        title="Logguttdrag för 20170101-2393",
+        reading_order=[
+            "Logguttdrag för 20170101-2393", "Barnet är registrerat hos", "Testskolan",
+            "Åtkomster, nyast först", "Tidpunkt", "Svarskod", "Nekades",
+        ],
+    )  # fmt: skip
 
     other_reviewer = make_user("annan@example.org", is_log_reviewer=True)
     assert (

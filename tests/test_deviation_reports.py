@@ -22,6 +22,7 @@ from samverkan.deviations.models import Category, Deviation
 from samverkan.exports.models import Export
 from samverkan.organisations.models import LocalGroup, Unit
 from tests.helpers import count_queries
+from tests.tagged_pdf import assert_accessible
 
 pytestmark = pytest.mark.django_db
 
@@ -483,6 +484,19 @@ def test_pdf(client_for, secretariat, county, django_capture_on_commit_callbacks
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="bus-avvikelser-2025-01-01-2025-12-31.pdf"' in response["Content-Disposition"]
+    pdf = assert_accessible(
+        response.content,
+        title=TITLE,
+        reading_order=[
+            "Redovisning av BUS-avvikelser", "Sammanfattning", "Antal rapporter", "Kategorier",
+            "Kategori", "Remiss avvisad", "Principiella frågor", "Vem ansvarar för",
+        ],
+    )  # fmt: skip
+    # Each chart is a figure read out by its title; its numbers are in the table after it.
+    assert [str(figure["/Alt"]) for figure in pdf.of_kind("Figure")] == [
+        "Kategorier", "Par av verksamhetstyper", "Lokala BUS-grupper", "Kvartal", "Steg",
+        "Sekretariatets bedömningar",
+    ]  # fmt: skip
 
 
 def test_the_pdf_is_made_without_a_request(secretariat, county):

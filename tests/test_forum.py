@@ -4,6 +4,7 @@ outcome and the steering group's decision, lists, documents and reminders."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -17,6 +18,7 @@ from samverkan.forum.reminders import send_reminders
 from samverkan.organisations.models import Body, Membership, Unit, UnitMembership
 from samverkan.people.models import Child, involve
 from tests.helpers import count_queries, employ, seat
+from tests.tagged_pdf import assert_accessible
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -606,6 +608,29 @@ def test_protocol_pdf(client_for, convened, convener):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AccessLog.objects.filter(action="export", object_type="forum.protocol").exists()
+    assert_accessible(
+        response.content,
+        title=f"Protokoll, BUS individforum, {convened.reference}, version 1",
+        reading_order=[
+            "Protokoll, BUS individforum", "Närvarande", "Bakgrund", "Beslut",
+            "Ansvarig verksamhet", "Inga beslut.", "Uppföljning",
+        ],
+    )  # fmt: skip
+
+
+def test_protocol_pdf_in_english(client_for, convened, convener):
+    """Made in the language the user reads the service in, and says so."""
+    signed_protocol(convened, convener)
+    client = client_for(convener)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(url("protocol_pdf", convened, 1))
+    assert response.status_code == 200
+    assert_accessible(
+        response.content,
+        lang="en",
+        title=f"Minutes, BUS individual case forum, {convened.reference}, version 1",
+        reading_order=["Minutes, BUS individual case forum", "Background", "Decisions"],
+    )
 
 
 def test_protocol_is_for_parties_with_content_access(

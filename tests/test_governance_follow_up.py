@@ -24,6 +24,7 @@ from samverkan.organisations.terms import Term
 from samverkan.people.models import Child
 from samverkan.sip.models import FollowUp, Plan, PlanVersion
 from tests.helpers import count_queries, seat
+from tests.tagged_pdf import assert_accessible
 
 pytestmark = pytest.mark.django_db
 
@@ -698,6 +699,15 @@ def test_county_pdf(client_for, secretariat, county, django_capture_on_commit_ca
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="bus-lansuppfoljning-2025.pdf"' in response["Content-Disposition"]
+    pdf = assert_accessible(
+        response.content,
+        title="Länets årliga uppföljning av BUS 2025",
+        reading_order=[
+            "Länets årliga uppföljning av BUS 2025", "Godkända uppföljningar", "Lokal grupp",
+            "BUS Norrby", "Hela länet", "Indikator", "Anmälda ärenden 6 1",
+        ],
+    )  # fmt: skip
+    assert len(pdf.of_kind("Figure")) == 7  # every chart, each with its title as its text
     entry = AccessLog.objects.get(action="export", reason__contains="PDF 2025")
     assert entry.user == secretariat and entry.object_id == str(export.pk)
 

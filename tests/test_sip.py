@@ -29,6 +29,7 @@ from samverkan.sip.models import (
 from samverkan.sip.reminders import send_reminders
 from samverkan.sip.views import establish_plan
 from tests.helpers import count_queries, employ
+from tests.tagged_pdf import assert_accessible
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -953,6 +954,14 @@ def test_the_family_copy_exists_only_once_established(client_for, complete, staf
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AccessLog.objects.filter(action="export", object_type="sip.plan").count() == 2
+    assert_accessible(
+        response.content,
+        title=f"Samordnad individuell plan (SIP), {complete.reference}",
+        reading_order=[
+            "Planen för Alva", "Det här behöver du", "Vem gör vad", "Vad", "Utredning av sömnen",
+            "Vem du kan ringa", "När vi ses igen",
+        ],
+    )  # fmt: skip
 
 
 def test_invitation_ics_carries_no_identity(client_for, complete, staff, bup_staff):

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from samverkan import pdf
 from samverkan.audit.models import AccessLog
 from samverkan.exports.tasks import Built, register
 from samverkan.people.models import Child
@@ -122,8 +123,6 @@ def _title(extract: Extract) -> str:
 
 
 def build_pdf(export) -> Built:
-    from weasyprint import HTML  # loads native libraries: only here
-
     extract = extract_for(**export.params["query"])
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
@@ -138,7 +137,7 @@ def build_pdf(export) -> Built:
             },
         )
     return Built(
-        HTML(string=html).write_pdf(),
+        pdf.render_pdf(html),
         f"logguttdrag-{timezone.localdate():%Y-%m-%d}.pdf",
         "application/pdf",
     )

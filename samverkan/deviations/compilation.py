@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from samverkan import charts
+from samverkan import charts, pdf
 from samverkan.deviations.stats import DeviationStats
 from samverkan.spreadsheets import append_row, table_sheet, workbook_bytes
 
@@ -59,10 +59,7 @@ def context(stats: DeviationStats, first: int | None = None) -> dict:
 def compilation_pdf(stats: DeviationStats) -> bytes:
     """Made by the background worker: no request. The template loads nothing (its CSS is
     inline, its charts inline SVG, its font the system's DejaVu Sans), so no base URL."""
-    from weasyprint import HTML  # imported here: it loads native libraries
-
-    html = render_to_string("deviations/compilation_pdf.html", context(stats))
-    return HTML(string=html).write_pdf()
+    return pdf.render_pdf(render_to_string("deviations/compilation_pdf.html", context(stats)))
 
 
 # --- spreadsheet --------------------------------------------------------------------------------

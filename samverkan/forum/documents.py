@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
 
-from samverkan import calendar
+from samverkan import calendar, pdf
 from samverkan.forum.models import Protocol
 
 
@@ -34,8 +34,6 @@ def protocol_parts(protocol) -> dict:
 
 
 def protocol_pdf(request, protocol, *, identity: bool) -> bytes:
-    from weasyprint import HTML  # imported here: it loads native libraries
-
     html = render_to_string(
         "forum/protocol_pdf.html",
         {
@@ -46,7 +44,7 @@ def protocol_pdf(request, protocol, *, identity: bool) -> bytes:
         },
         request=request,
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return pdf.render_pdf(html, base_url=request.build_absolute_uri("/"))
 
 
 def copy_protocol(protocol, user, note: str) -> Protocol:

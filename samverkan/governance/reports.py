@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samverkan import charts
+from samverkan import charts, pdf
 from samverkan.deviations.stats import Row
 from samverkan.governance import indicators
 from samverkan.governance.models import YearlyFollowUp
@@ -508,10 +508,7 @@ def context(report: County) -> dict:
 def county_pdf(report: County) -> bytes:
     """Made by the background worker: no request. The template loads nothing (its CSS is
     inline, its charts inline SVG, its font the system's DejaVu Sans), so no base URL."""
-    from weasyprint import HTML  # imported here: it loads native libraries
-
-    html = render_to_string("governance/county_pdf.html", context(report))
-    return HTML(string=html).write_pdf()
+    return pdf.render_pdf(render_to_string("governance/county_pdf.html", context(report)))
 
 
 # --- spreadsheet ----------------------------------------------------------------------------

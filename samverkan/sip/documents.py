@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from samverkan import calendar
+from samverkan import calendar, pdf
 
 
 def invitation_ics(request, plan) -> bytes:
@@ -29,9 +29,7 @@ def family_context(plan, version, identity: bool) -> dict:
 
 
 def family_pdf(request, plan, version, identity: bool) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "sip/family_pdf.html", family_context(plan, version, identity), request=request
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return pdf.render_pdf(html, base_url=request.build_absolute_uri("/"))
