@@ -926,6 +926,19 @@ def test_a_plan_the_unit_takes_part_in_several_ways_is_listed_once(
     assert [row["plan"] for row in rows] == [established]
 
 
+def test_the_units_list_is_newest_first_filtered_or_not(client_for, staff, school, child):
+    plans = [make_plan(child, school, staff) for _ in range(3)]
+    client = client_for(staff)
+
+    def listed(**params):
+        rows = client.get(reverse("sip:list"), {"vy": "enhet", **params}).context["rows"]
+        return [row["plan"] for row in rows]
+
+    newest_first = sorted(plans, key=lambda plan: plan.pk, reverse=True)
+    assert listed() == newest_first  # the union alone, paged by id
+    assert listed(status=Plan.Status.DRAFT) == newest_first  # through the plans
+
+
 def test_list_query_count_is_constant(client_for, established, staff, school, child, settings):
     settings.PAGE_SIZE = 10
     client = client_for(staff)

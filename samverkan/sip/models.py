@@ -67,6 +67,7 @@ class Plan(models.Model):
         verbose_name=_("initierande verksamhet"),
         on_delete=models.PROTECT,
         related_name="initiated_plans",
+        db_index=False,  # (initiating_unit, id) below serves it
     )
     initiated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -127,6 +128,8 @@ class Plan(models.Model):
         indexes = [
             models.Index(fields=["status", "next_follow_up_on"], name="plan_follow_up"),
             models.Index(fields=["established_at"], name="plan_established"),
+            # A unit's plans, newest first, from the index alone (the unit's SIP list).
+            models.Index(fields=["initiating_unit", "id"], name="plan_unit_id"),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +254,7 @@ class Participant(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,  # (unit, plan) below serves it
     )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -271,6 +275,8 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["kind", "id"]
+        # A unit's plans from the index alone (the unit's SIP list).
+        indexes = [models.Index(fields=["unit", "plan"], name="participant_unit_plan")]
         verbose_name = _("deltagare")
         verbose_name_plural = pgettext_lazy("plural", "deltagare")
 
@@ -296,6 +302,7 @@ class Intervention(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Huvudmannen är verksamhetens huvudman."),
+        db_index=False,  # (unit, plan) below serves it
     )
     contact = models.CharField(_("kontaktperson"), max_length=200, blank=True)
     starts_on = models.DateField(_("från"), null=True, blank=True)
@@ -306,6 +313,7 @@ class Intervention(models.Model):
 
     class Meta:
         ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["unit", "plan"], name="intervention_unit_plan")]
         verbose_name = _("insats")
         verbose_name_plural = _("insatser")
 

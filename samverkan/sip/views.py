@@ -70,10 +70,17 @@ def load_plan(request, reference, perm, reason, action=Action.VIEW):
 def plan_list(request):
     units = current_units(request.user)
     view = request.GET.get("vy", "mina")
+    status = request.GET.get("status", "")
+    follow_up = request.GET.get("uppfoljning", "")
+    principal = request.GET.get("huvudman", "")
+    status = status if status in Plan.Status.values else ""
+    follow_up = follow_up if follow_up in ("snart", "passerad") else ""
+    principal = principal if principal.isdigit() else ""
     plans = Plan.objects.all()
+    involved = None
     if view == "enhet":
-        # One set of ids from three indexed lookups, not three joins OR-ed and de-duplicated
-        # (which scans every plan).
+        # One set of ids from three index-only lookups, not three joins OR-ed and
+        # de-duplicated (which scans every plan).
         unit_ids = [u.pk for u in units]
         involved = (
             Plan.objects.filter(initiating_unit__in=unit_ids)
@@ -90,18 +97,20 @@ def plan_list(request):
         plans = plans.filter(
             Q(chair=request.user) | Q(secretary=request.user) | Q(initiated_by=request.user)
         )
-    status = request.GET.get("status", "")
-    if status in Plan.Status.values:
+    if status:
         plans = plans.filter(status=status)
-    follow_up = request.GET.get("uppfoljning", "")
     if follow_up == "snart":
         plans = plans.follow_up_due()
     elif follow_up == "passerad":
         plans = plans.follow_up_overdue()
-    principal = request.GET.get("huvudman", "")
-    if principal.isdigit():
+    if principal:
         plans = plans.filter(overall_responsible_id=int(principal))
-    ids = plans.order_by("-created_at", "-id").values_list("pk", flat=True)
+    if involved is not None and not (status or follow_up or principal):
+        # Unfiltered, the union itself is counted and paged, newest (highest id) first,
+        # without reading a plan: a unit with thousands of plans costs a few index pages.
+        ids = involved.order_by("-pk").values_list("pk", flat=True)
+    else:
+        ids = plans.order_by("-created_at", "-id").values_list("pk", flat=True)
     page = paginate_then_load(request, ids, PLANS)
     access(request.user, PlanAccess).prefetch(page.object_list)
     user = request.user
