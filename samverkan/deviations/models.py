@@ -157,6 +157,14 @@ class Deviation(models.Model):
             models.Index(fields=["occurred_on"], name="deviation_occurred"),
             # The secretariat's inbox, newest first.
             models.Index(fields=["submitted_at", "id"], name="deviation_submitted"),
+            # What the secretariat has not read yet (its start page counts them, its inbox
+            # lists them): a few rows of a county's, or a country's, reports.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="deviation_unread",
+                condition=models.Q(read_by_secretariat_at__isnull=True)
+                & ~models.Q(step="draft"),
+            ),
         ]
 
     def __str__(self) -> str:
