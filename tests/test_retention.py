@@ -110,9 +110,7 @@ def records(settings, tmp_path, child, school, staff, group, steering):
     r["case_lifted"] = forum_case(child, school, staff, group, status=ForumCase.Status.LIFTED)
     # Raised long ago, but closed last year: closed too recently.
     r["case_closed_lately"] = forum_case(child, school, staff, group)
-    change = StatusChange.objects.create(
-        case=r["case_closed_lately"], status="resolved", by=staff
-    )
+    change = StatusChange.objects.create(case=r["case_closed_lately"], status="resolved", by=staff)
     StatusChange.objects.filter(pk=change.pk).update(at=moment(LAST_YEAR))
     r["case_on_agenda"] = forum_case(child, school, staff, group, status="decided")
     meeting = Meeting.objects.create(body=steering, held_on=LONG_AGO, created_by=staff)
