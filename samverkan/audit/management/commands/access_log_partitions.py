@@ -11,6 +11,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import timezone
 
 from samverkan.audit import partitions
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                     start = datetime.date.fromisoformat(f"{first}-01")
                 except ValueError:
                     raise CommandError("--from takes a month: YYYY-MM.") from None
-                made += partitions.ensure(start, datetime.date.today())
+                made += partitions.ensure(start, timezone.localdate())
             made += partitions.ensure_ahead(months)
             stray = partitions.default_rows()
         except DatabaseError as error:
