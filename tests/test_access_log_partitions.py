@@ -207,3 +207,20 @@ def test_the_migration_keeps_every_row(staff, one_chain, monkeypatch):
     (new,) = write(staff, 1)  # the id sequence goes on
     assert new.pk > max(r.pk for r in rows)
     assert verify()[0]
+
+
+def test_rows_in_the_default_partition_are_named_and_moved_on_request(
+    staff, one_chain, monkeypatch
+):
+    with monkeypatch.context() as m:
+        at(m, datetime.date(2024, 3, 15))
+        rows = write(staff, 2)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("access_log_partitions", stdout=out, stderr=err)
+    assert "2 access-log row(s) lie in audit_accesslog_default" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("access_log_partitions", first="2024-03", stdout=out, stderr=err)
+    assert out.getvalue().startswith("Made access-log partitions: audit_accesslog_2024_03, ")
+    assert err.getvalue() == ""
+    assert where(rows) == ["audit_accesslog_2024_03"] * 2
+    assert verify()[0]
