@@ -25,6 +25,7 @@ children among them); one row in a hundred a refusal.
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -47,10 +48,12 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from samverkan.accounts.models import User  # noqa: E402
+from samverkan.audit import partitions  # noqa: E402
 from samverkan.audit.models import AccessLog  # noqa: E402
 from samverkan.people.models import Child  # noqa: E402
 
 USERS = 300
+STEP = datetime.timedelta(seconds=13)  # between the instants of FILL (four rows each)
 FILL = """
 INSERT INTO audit_accesslog (
     at, user_id, user_label, role, action, object_type, object_id, object_label, child_id,
@@ -101,6 +104,10 @@ def fill(rows: int) -> None:
     have = AccessLog.objects.count()
     if have >= rows:
         return
+    # Each month the rows span gets its partition (on the partitioned table), or the rows
+    # would land in the default one.
+    oldest = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC) - (rows - 1) // 4 * STEP
+    partitions.ensure(oldest.date() - datetime.timedelta(days=1), datetime.date(2026, 1, 1))
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE bench_users AS SELECT id, email,"

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "samverkan.assignments",
     "samverkan.agenda",
     "samverkan.references",
+    "samverkan.retention",
     "samverkan.demo",
     "django_tasks",
     "django_tasks_db",
@@ -403,6 +404,34 @@ AUDIT_LOG_KEY = os.environ.get("AUDIT_LOG_KEY", "") or hmac.new(
 ACCESS_LOG_CHAINS = int(os.environ.get("ACCESS_LOG_CHAINS", "8"))
 if ACCESS_LOG_CHAINS < 1:
     raise ImproperlyConfigured("ACCESS_LOG_CHAINS must be 1 or more.")
+
+
+# --- Retention (gallring, ``manage.py gallra``) ------------------------------------------
+# How long each kind of record is kept, as the principals' document management plans decide:
+# the access log in months, the others in years after the record was closed. Unset (the
+# default): that kind is kept for ever.
+def _retention_period(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number (or unset: kept for ever).")
+    return int(value)
+
+
+RETENTION_ACCESS_LOG_MONTHS = _retention_period("RETENTION_ACCESS_LOG_MONTHS")
+RETENTION_FORUM_YEARS = _retention_period("RETENTION_FORUM_YEARS")
+RETENTION_SIP_YEARS = _retention_period("RETENTION_SIP_YEARS")
+RETENTION_DEVIATION_YEARS = _retention_period("RETENTION_DEVIATION_YEARS")
+# The shortest period ``gallra`` accepts for each kind (same units): conservative floors
+# chosen here, not read from the environment. Lower one only when the law and the
+# principals' archive authority allow it (see README, "Retention").
+RETENTION_MINIMUMS = {
+    "RETENTION_ACCESS_LOG_MONTHS": 24,
+    "RETENTION_FORUM_YEARS": 5,
+    "RETENTION_SIP_YEARS": 10,
+    "RETENTION_DEVIATION_YEARS": 2,
+}
 
 # How many meetings a year a body that meets "several times a year" (BUSSAM) must hold.
 SEVERAL_PER_YEAR_MEETINGS = int(os.environ.get("SEVERAL_PER_YEAR_MEETINGS", "4"))

@@ -5,7 +5,8 @@ each row's ``hash`` an HMAC over the previous row's hash and every stored field 
 There are several chains (``ACCESS_LOG_CHAINS``) so that concurrent requests do not wait
 for one another; ``AccessLogChain`` holds each chain's head. ``manage.py verify_access_log``
 recomputes them; on PostgreSQL a trigger refuses UPDATE and DELETE on the table except inside
-``manage.py prune_access_log``.
+retention (``manage.py gallra`` and ``prune_access_log``), and the table is partitioned by
+month (migration 0006, ``partitions.py``) so that retention drops whole months.
 """
 
 from django.conf import settings

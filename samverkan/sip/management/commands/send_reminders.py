@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from samverkan.assignments.reminders import send_assignment_reminders
@@ -11,7 +12,8 @@ class Command(BaseCommand):
         "E-mail conveners three days before a forum case's deadline and the day it passes, "
         "SIP chairs a week before a plan's follow-up and the day after it has passed, and "
         "assignees the day after an assignment's due date has passed. "
-        "Run daily from cron or a systemd timer; running it again sends nothing twice."
+        "Run daily from cron or a systemd timer; running it again sends nothing twice. "
+        "Also keeps the access log's monthly partitions made a year ahead (PostgreSQL)."
     )
 
     def add_arguments(self, parser):
@@ -29,3 +31,6 @@ class Command(BaseCommand):
         sent = send_assignment_reminders()
         if sent:  # said only when any were sent: the usual output stays as it was
             self.stdout.write(f"{sent} overdue assignment reminder(s) sent.")
+        # Daily work that is not a reminder but must not be forgotten: the log's months ahead.
+        # By name, not import: the audit app sits above this one.
+        call_command("access_log_partitions", stdout=self.stdout, stderr=self.stderr)
