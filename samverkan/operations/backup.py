@@ -508,9 +508,9 @@ def _restore_postgresql(dump: Path, settings_dict, tables, manifest, bin_dir) ->
         if extra:
             conn = open_database(settings_dict)
             try:
-                with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-                    for table in extra:
-                        cursor.execute(f"DROP TABLE IF EXISTS {conn.ops.quote_name(table)} CASCADE")
+                names = ", ".join(conn.ops.quote_name(table) for table in extra)
+                with conn.cursor() as cursor:  # one statement: all of them or none
+                    cursor.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
             finally:
                 conn.close()
         command += ["--clean", "--if-exists"]
