@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "csp",
+    "samverkan.operations",
     "samverkan.accounts",
     "samverkan.organisations",
     "samverkan.audit",
@@ -91,6 +92,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Counts every request for /metrics, and answers /healthz, /readyz and /metrics itself,
+    # before the session, the host check and the access log.
+    "samverkan.operations.middleware.OperationsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samverkan.middleware.LanguageMiddleware",
@@ -154,10 +158,18 @@ if DATABASE_URL:
         # A statement waits at most DB_LOCK_TIMEOUT for a lock (a table locked by a slow
         # migration or a backup): then it fails, and the page answers at once (a 503 when
         # the access log cannot be written) instead of holding a worker until it is killed.
+        # No statement runs longer than DB_STATEMENT_TIMEOUT (a runaway report query costs one
+        # page an error, not a worker until gunicorn kills it); manage.py sets it to 0 (off)
+        # for commands (migrate, the worker, cron jobs) unless their environment sets it.
         lock_timeout = os.environ.get("DB_LOCK_TIMEOUT", "5s")
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-            "options", f"-c jit=off -c lock_timeout={lock_timeout}"
+        statement_timeout = os.environ.get("DB_STATEMENT_TIMEOUT", "30s")
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options.setdefault(
+            "options",
+            f"-c jit=off -c lock_timeout={lock_timeout} -c statement_timeout={statement_timeout}",
         )
+        # A database host that does not answer fails a connection after 5 s, not minutes.
+        options.setdefault("connect_timeout", 5)
 else:
     DATABASES = {
         "default": {
@@ -348,7 +360,7 @@ if HTTPS and not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # How many proxies in front of the app append to X-Forwarded-For (samverkan/network.py);
 # 0: the header is ignored, since anyone can send it.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -440,3 +452,9 @@ INBOX_OVERDUE_DAYS = int(os.environ.get("INBOX_OVERDUE_DAYS", "60"))
 
 # Lists show this many rows a page.
 PAGE_SIZE = 50
+
+# --- Operations ---------------------------------------------------------------------------
+# /metrics answers only a request carrying "Authorization: Bearer <METRICS_TOKEN>"; unset,
+# it answers 404. PROMETHEUS_MULTIPROC_DIR (read by prometheus_client itself) sums the
+# counters of all gunicorn workers; see the README's "Operations".
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from samverkan import views
+from samverkan.operations import views as operations
 
 admin.site.site_header = _("Samverkan – administration")
 admin.site.site_title = _("Samverkan")
@@ -10,7 +11,10 @@ admin.site.index_title = _("Systemadministration")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    # Answered by OperationsMiddleware before the session and the access log.
+    path("healthz", operations.healthz, name="healthz"),
+    path("readyz", operations.readyz, name="readyz"),
+    path("metrics", operations.metrics, name="metrics"),
     path("konto/", include("samverkan.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("katalog/", include("samverkan.organisations.urls")),

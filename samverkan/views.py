@@ -1,9 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.cache import never_cache
 
 from samverkan.organisations.models import Body, LocalGroup
 from samverkan.organisations.standing import standing
@@ -21,14 +19,6 @@ def home(request):
         context["group_count"] = LocalGroup.objects.count()
         context["bussam_bodies"] = Body.objects.filter(kind=Body.Kind.BUSSAM)
     return render(request, "home.html", context)
-
-
-@never_cache
-def healthz(request):
-    """For the load balancer: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def bad_request(request, exception=None):

@@ -179,7 +179,16 @@ ABSENT = Refusal(404, names_record=True)
 ROUTES: list[Route] = [
     # --- start, health, language ---------------------------------------------------------
     Route("home"),
-    Route("healthz", anonymous=200, note="for the load balancer"),
+    Route("healthz", anonymous=200, note="liveness: asks nothing of the database"),
+    Route("readyz", anonymous=200, note="readiness: the database answers SELECT 1"),
+    Route(
+        "metrics",
+        anonymous=404,
+        outsider=404,
+        status=404,
+        note="Prometheus, only with METRICS_TOKEN set and sent as a bearer token "
+        "(tests/test_operations.py); unset, as here, it does not exist",
+    ),
     Route(
         "set_language",
         anonymous=302,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan import permissions
 from samverkan.audit.logging import write_request
+from samverkan.operations.metrics import ACCESS_LOG_FAILURES
 
 logger = logging.getLogger("samverkan.audit")
 
@@ -58,6 +59,7 @@ class AccessLogMiddleware:
                     else:
                         self._write(request, response)
             except DatabaseError:
+                ACCESS_LOG_FAILURES.inc()
                 logger.exception(
                     "Access log not written; %s %s rolled back and answered 503",
                     request.method,
@@ -73,6 +75,7 @@ class AccessLogMiddleware:
         try:
             self._write(request, response)
         except DatabaseError:
+            ACCESS_LOG_FAILURES.inc()
             logger.exception(
                 "Access log not written; %s %s answered 503 instead",
                 request.method,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from samverkan.governance.library import send_review_reminders
+from samverkan.operations.jobs import recorded
 
 
 class Command(BaseCommand):
@@ -10,4 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{send_review_reminders()} review reminder(s) sent.")
+        with recorded("send_review_reminders"):  # failures counted for /metrics
+            self.stdout.write(f"{send_review_reminders()} review reminder(s) sent.")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from samverkan.assignments.reminders import send_assignment_reminders
 from samverkan.forum.reminders import send_reminders
+from samverkan.operations.jobs import recorded
 from samverkan.sip.reminders import send_reminders as send_sip_reminders
 
 
@@ -24,6 +25,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, base_url="", **options):
+        # A failed run is counted for /metrics (samverkan_job_failures) and still exits
+        # non-zero for cron.
+        with recorded("send_reminders"):
+            self._send(base_url)
+
+    def _send(self, base_url):
         sent = send_reminders(base_url=base_url.rstrip("/"))
         self.stdout.write(f"{sent} reminder(s) sent.")
         sent = send_sip_reminders(base_url=base_url.rstrip("/"))
