@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "samverkan.assignments",
     "samverkan.agenda",
     "samverkan.references",
+    "samverkan.public",
     "samverkan.demo",
     "django_tasks",
     "django_tasks_db",
@@ -411,3 +412,7 @@ INBOX_OVERDUE_DAYS = int(os.environ.get("INBOX_OVERDUE_DAYS", "60"))
 
 # Lists show this many rows a page.
 PAGE_SIZE = 50
+
+# Barrier reports (the accessibility statement's form, open to anyone) one address may send
+# in an hour.
+BARRIER_REPORTS_PER_HOUR = int(os.environ.get("BARRIER_REPORTS_PER_HOUR", "5"))
