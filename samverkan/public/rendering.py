@@ -4,7 +4,8 @@ markdown-it-py renders CommonMark (with tables) and refuses raw HTML in the sour
 shown as text); nh3 then keeps only the tags and attributes listed here, so nothing that
 runs or styles (``<script>``, ``onclick=``, ``style=``, ``javascript:`` links) reaches a
 page, and the strict Content-Security-Policy has nothing to block. Headings start at ``h2``
-(the page's title is its only ``h1``), and Designsystemet's classes are set on what is left.
+(a ``#`` heading becomes ``h2``: the page's title is its only ``h1``), and Designsystemet's
+classes are set on what is left.
 """
 
 import nh3
@@ -36,9 +37,8 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 def _html(source: str) -> str:
     tokens = _markdown.parse(source or "")
     for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
         elif token.type == "th_open":
             token.attrSet("scope", "col")
     html = _markdown.renderer.render(tokens, _markdown.options, {})

@@ -27,8 +27,11 @@ class EditConflict(Exception):
         self.current = current
 
 
-def save_version(page: Page, data: dict, editor, *, based_on: int | None) -> PageVersion:
-    """Keep ``data`` as the page's next version, edited by ``editor`` today.
+def save_version(
+    page: Page, data: dict, editor, *, based_on: int | None, updated_on=None
+) -> PageVersion:
+    """Keep ``data`` as the page's next version, edited by ``editor`` today (or on
+    ``updated_on``, for texts loaded as they stood on an earlier day).
 
     ``based_on`` is the version number the editor started from; if another version has
     been saved since, nothing is saved and ``EditConflict`` carries the newer one, so that
@@ -41,7 +44,7 @@ def save_version(page: Page, data: dict, editor, *, based_on: int | None) -> Pag
         version = PageVersion.objects.create(
             page=page,
             number=(current.number if current else 0) + 1,
-            updated_on=timezone.localdate(),
+            updated_on=updated_on or timezone.localdate(),
             editor=editor,
             **{name: data.get(name) or _blank(name) for name in VERSION_FIELDS},
         )
@@ -54,11 +57,11 @@ def _blank(name: str):
     return None if name in ("fact_checked_on", "fact_checker") else ""
 
 
-def create_page(slug: str, position: int, data: dict, editor) -> Page:
+def create_page(slug: str, position: int, data: dict, editor, updated_on=None) -> Page:
     with transaction.atomic():
         page = Page.objects.create(slug=slug, position=position)
-        save_version(page, data, editor, based_on=None)
-    return page
+        save_version(page, data, editor, based_on=None, updated_on=updated_on)
+    return Page.objects.select_related("current").get(pk=page.pk)
 
 
 def secretariat_mailboxes() -> list[str]:
@@ -114,5 +117,5 @@ def load_pages(editor, fact_checker=None, today=None) -> list[Page]:
         }
         if fact_checker is not None:
             data |= {"fact_checker": fact_checker, "fact_checked_on": today}
-        created.append(create_page(spec["slug"], spec["position"], data, editor))
+        created.append(create_page(spec["slug"], spec["position"], data, editor, today))
     return created
