@@ -8,7 +8,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -16,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from samverkan.notifications.models import Notification
-from samverkan.organisations.models import Body
+from samverkan.organisations.models import Body, LocalGroup
 from samverkan.public.content import PAGES
 from samverkan.public.models import BarrierReport, Page, PageVersion
 from samverkan.public.rendering import render_markdown
@@ -119,6 +121,19 @@ def test_the_contact_directory_lists_the_groups_live(client, group, secretariat_
     assert "BUS Testby" not in missing and "Ingen lokal grupp" in missing
 
 
+def test_the_contact_directory_costs_the_same_however_many_groups(client, group):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("public:contacts")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(40):
+        more = LocalGroup.objects.create(name=f"BUS Grupp {n}", slug=f"grupp-{n}")
+        more.areas.add(group.areas.get())
+    assert count() == few
+
+
 def test_a_visitor_who_chose_english_reads_english(client, pages):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = client.get(reverse("public:page", args=["for-familjer"])).content.decode()
@@ -188,6 +203,8 @@ def test_each_save_is_a_new_version_and_the_old_ones_are_kept(client_for, secret
     assert "För vårdnadshavare och unga" in history and "För vårdnadshavare<" in history
     first = client.get(reverse("public:version", args=["for-familjer", 1])).content.decode()
     assert "Du läser version 1" in first and "Vem kan jag ringa?" in first
+    second = client.get(reverse("public:version", args=["for-familjer", 2])).content.decode()
+    assert "Du läser version" not in second  # that is the current one
 
 
 def test_a_second_editor_does_not_overwrite_the_first(client_for, pages, secretariat):

@@ -249,7 +249,7 @@ def versions(request, slug):
 def version(request, slug, number):
     found = get_object_or_404(Page.objects.select_related("current"), slug=slug)
     kept = get_object_or_404(found.versions.select_related("editor", "fact_checker"), number=number)
-    return _show(request, found, kept, old=True)
+    return _show(request, found, kept, old=kept.pk != found.current_id)
 
 
 @permission_required("public.read_barrier_reports")
