@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "samverkan.agenda",
     "samverkan.references",
     "samverkan.retention",
+    "samverkan.public",
     "samverkan.demo",
     "django_tasks",
     "django_tasks_db",
@@ -458,3 +459,7 @@ PAGE_SIZE = 50
 # it answers 404. PROMETHEUS_MULTIPROC_DIR (read by prometheus_client itself) sums the
 # counters of all gunicorn workers; see the README's "Operations".
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# Barrier reports (the accessibility statement's form, open to anyone) one address may send
+# in an hour.
+BARRIER_REPORTS_PER_HOUR = int(os.environ.get("BARRIER_REPORTS_PER_HOUR", "5"))

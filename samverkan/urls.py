@@ -29,6 +29,7 @@ urlpatterns = [
     path("meddelanden/", include("samverkan.notifications.urls")),
     path("uppdrag/", include("samverkan.assignments.urls")),
     path("inkorg/", include("samverkan.agenda.urls")),
+    path("om-bus/", include("samverkan.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

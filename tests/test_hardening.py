@@ -40,6 +40,7 @@ from samverkan.governance.models import ActionItem, Agreement, Document, Meeting
 from samverkan.identity import EMAIL, NUMBER, PHONE, find_identity
 from samverkan.organisations.models import Principal, Unit
 from samverkan.people.models import Child, involve
+from samverkan.public.forms import NewPageForm, PageForm
 from samverkan.sip.forms import (
     FollowUpForm,
     InterventionForm,
@@ -345,6 +346,8 @@ FORMS = {
         ["starts_on", "ends_on"],
     ),
     "sip.FollowUpForm": (lambda w, d: FollowUpForm(d, plan=w.plan), [], ["held_on", "next_on"]),
+    "public.PageForm": (lambda w, d: PageForm(d), [], ["fact_checked_on"]),
+    "public.NewPageForm": (lambda w, d: NewPageForm(d), [], ["fact_checked_on"]),
 }  # fmt: skip
 
 FORM_CLASSES = {
@@ -380,6 +383,8 @@ FORM_CLASSES = {
     "sip.ParticipantForm": ParticipantForm,
     "sip.InterventionForm": InterventionForm,
     "sip.FollowUpForm": FollowUpForm,
+    "public.PageForm": PageForm,
+    "public.NewPageForm": NewPageForm,
 }
 
 # What each form would save, to show that nothing was.

@@ -786,6 +786,48 @@ ROUTES: list[Route] = [
         others={WORKER: HIDDEN},
         note="tries a failed export again; a GET (or a file not failed) goes to its status page",
     ),
+    # --- the public pages: open to everyone, edited by the secretariat ------------------------
+    Route("public:start", anonymous=200, note="Om BUS: open without logging in"),
+    Route("public:page", lambda d: {"slug": "for-familjer"}, anonymous=200),
+    Route(
+        "public:page",
+        lambda d: {"slug": "tillganglighet"},
+        anonymous=200,
+        variant="accessibility statement",
+    ),
+    Route("public:contacts", anonymous=200, note="the local groups and their mailboxes, live"),
+    Route("public:barrier_report", anonymous=200, note="a POST saves a report (rate-limited)"),
+    Route("public:barrier_thanks", anonymous=200),
+    Route("public:manage", outsider=ROLE, user=SECRETARIAT, others={CHAIR: ROLE}),
+    Route("public:new", outsider=ROLE, user=SECRETARIAT, others={CHAIR: ROLE}),
+    Route(
+        "public:edit",
+        lambda d: {"slug": "for-familjer"},
+        outsider=ROLE,
+        user=SECRETARIAT,
+        others={CHAIR: ROLE, ADMIN: ROLE},
+    ),
+    Route(
+        "public:versions",
+        lambda d: {"slug": "for-familjer"},
+        outsider=ROLE,
+        user=SECRETARIAT,
+        others={CHAIR: ROLE},
+    ),
+    Route(
+        "public:version",
+        lambda d: {"slug": "for-familjer", "number": 1},
+        outsider=ROLE,
+        user=SECRETARIAT,
+        others={CHAIR: ROLE},
+    ),
+    Route(
+        "public:barrier_reports",
+        outsider=ROLE,
+        user=SECRETARIAT,
+        others={CHAIR: ROLE, ADMIN: ROLE},
+        note="what visitors reported: no child data (the form refuses personnummer)",
+    ),
     # --- the admin site: explicit rows beside the group ---------------------------------
     Route(
         "admin:index",

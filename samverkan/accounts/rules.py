@@ -350,3 +350,10 @@ rules.add_perm("assignments.give", rules.is_authenticated & gives)
 rules.add_perm("assignments.close", rules.is_authenticated & (is_assignee | gives))
 rules.add_perm("assignments.cancel", rules.is_authenticated & gives)
 knows(Assignment, "assignments.view_assignment")
+
+
+# --- The public pages -----------------------------------------------------------------------
+# Anyone reads them without logging in; the secretariat writes them (every save a kept
+# version) and reads the barrier reports visitors send.
+rules.add_perm("public.edit_pages", rules.is_authenticated & is_secretariat)
+rules.add_perm("public.read_barrier_reports", rules.is_authenticated & is_secretariat)

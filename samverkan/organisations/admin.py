@@ -159,7 +159,7 @@ class BodyInline(admin.TabularInline):
 
 @admin.register(LocalGroup)
 class LocalGroupAdmin(RoleChangesAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "mailbox"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["areas"]

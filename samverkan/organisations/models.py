@@ -208,6 +208,11 @@ class LocalGroup(models.Model):
     slug = models.SlugField(_("kortnamn"), max_length=80, unique=True)
     areas = models.ManyToManyField(Area, verbose_name=_("områden"), related_name="local_groups")
     description = models.TextField(_("beskrivning"), blank=True)
+    mailbox = models.EmailField(
+        _("funktionsbrevlåda"),
+        blank=True,
+        help_text=_("Gruppens gemensamma e-postadress, visas i den öppna kontaktlistan."),
+    )
 
     objects = LocalGroupQuerySet.as_manager()
 
@@ -265,6 +270,11 @@ class Body(models.Model):
         help_text=_("Till exempel vem som är sammankallande eller hur sammankallandet roterar."),
     )
     remit = models.TextField(pgettext_lazy("a body's remit", "uppdrag"), blank=True)
+    mailbox = models.EmailField(
+        _("funktionsbrevlåda"),
+        blank=True,
+        help_text=_("Organets gemensamma e-postadress, t.ex. BUS-sekretariatets."),
+    )
 
     class Meta:
         ordering = ["local_group__name", "kind", "name"]

@@ -14,6 +14,7 @@ from samverkan.demo import governance as governance_demo
 from samverkan.demo import meetings as demo_meetings
 from samverkan.demo import notifications as notifications_demo
 from samverkan.demo import plans as plans_demo
+from samverkan.demo import public as public_demo
 from samverkan.demo import sip as sip_demo
 from samverkan.demo import waiting as waiting_demo
 from samverkan.notifications.service import muted
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             children_demo.registered([c for kids in children.values() for c in kids], first_seen)
             waiting_demo.seed()
             assignments_demo.seed()
+            public_demo.seed()  # the open pages, with the groups' mailboxes
         # What waits for each person now, as notifications already read or e-mailed.
         notifications_demo.seed()
         if not quiet:
