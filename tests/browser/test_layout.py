@@ -8,12 +8,13 @@ from playwright.sync_api import expect
 
 from samverkan.organisations.models import Body
 from samverkan.sip.models import Plan
-from tests.browser.conftest import expect_reflow, follow, login, visit
+from tests.browser.conftest import _axe, expect_reflow, follow, login, visit
 
 pytestmark = pytest.mark.browser
 
 CASE_WORKER = "handlaggare.rinkeby@demo.example"  # Hanna Hassan, social services Rinkeby-Kista
 LOG_REVIEWER = "logg@demo.example"
+COUNSELLOR = "kurator.grindskolan@demo.example"  # Kim Kullberg, Grindskolan (Norrtälje)
 SECRETARIAT = "sekretariat@demo.example"
 SOCIAL = "Socialtjänsten barn och ungdom, Rinkeby-Kista"
 PERSONAL_NUMBER = "20170101-2393"  # the demo's Alva Demosson (Skatteverket's test number)
@@ -76,3 +77,34 @@ def test_a_wide_table_scrolls_in_its_own_box_by_keyboard(page, demo_site):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_a_refused_form_says_so_in_the_title_and_focuses_its_summary(page, demo_site):
+    login(page, demo_site, COUNSELLOR)
+    visit(page, f"{demo_site}/individforum/nytt/")
+    assert not page.title().startswith("Fel:")
+    follow(page, page.get_by_role("button", name="Anmäl ärendet", exact=True))
+    expect(page).to_have_url(f"{demo_site}/individforum/nytt/")
+    assert page.title().startswith("Fel: Anmäl ärende"), page.title()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    assert page.evaluate(
+        "document.activeElement === document.querySelector('[data-error-summary]')"
+    )
+    # Each message says what to do, at the field and in the summary, which links to it.
+    expect(summary).to_contain_text("Fyll i skäl till att individforum behövs.")
+    expect(summary).to_contain_text("Välj sammankallande.")
+    expect(page.locator("#id_convener_error")).to_have_text("Välj sammankallande.")
+    expect(page.locator("body")).not_to_contain_text("Detta fält måste fyllas i")
+    expect(page.get_by_label("Sammankallande")).to_contain_text("Välj sammankallande")
+
+
+def test_the_demo_banner_sits_in_a_landmark(page, demo_site, settings):
+    """axe's "region" rule (all text inside a landmark) holds with the demo banner shown."""
+    settings.DEMO_MODE = True
+    login(page, demo_site, CASE_WORKER)
+    banner = page.get_by_role("banner").locator(".demo-banner")
+    expect(banner).to_contain_text("Demoversion")
+    results = _axe.run(page).response
+    assert not [v["id"] for v in results["violations"] if v["id"] == "region"]
+    assert "region" in {rule["id"] for rule in results["passes"]}
