@@ -44,8 +44,8 @@ class BoundField(forms.BoundField):
 
     - a required field left empty says what to do ("Fyll i datum.", "Välj verksamhet."),
       not Django's "Detta fält måste fyllas i.", unless the form chose its own words;
-    - a select's empty choice reads "Välj verksamhet", not "---------" (a filter form's
-      selects say "Alla …" themselves).
+    - a select's empty choice reads "Välj verksamhet", not "---------"; in a filter form,
+      which narrows a list, "Alla" (unless the form says "Alla grupper" itself).
     """
 
     def __init__(self, form, field, name):
@@ -53,8 +53,9 @@ class BoundField(forms.BoundField):
         if field.error_messages.get("required") is DJANGO_REQUIRED:
             field.error_messages["required"] = required_message(field, self.label)
         if getattr(form, "is_filter", False):
-            return
-        choose = _("Välj %(label)s") % {"label": label_in_sentence(self.label)}
+            choose = _("Alla")  # a filter's empty choice narrows nothing
+        else:
+            choose = _("Välj %(label)s") % {"label": label_in_sentence(self.label)}
         if getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
             field.empty_label = choose
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):

@@ -56,6 +56,7 @@ def test_empty_choices_say_choose_and_filters_say_all(school):
     assert ">Välj slag</option>" in str(Everything()["kind"])
     # A filter's select is about narrowing a list: its own "Alla", never "Välj".
     assert ">Alla</option>" in str(Filter()["other"])
+    assert ">Alla</option>" in str(Filter()["unit"])
     assert "Välj" not in str(Filter()["unit"])
 
 
