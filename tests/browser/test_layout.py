@@ -3,12 +3,14 @@ forms and record pages reflow at 320 CSS px (WCAG 2.1, 1.4.10) with wide tables 
 in their own box, and a form that failed says so in the title and puts the focus on its
 error summary."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from samverkan.organisations.models import Body
 from samverkan.sip.models import Plan
-from tests.browser.conftest import _axe, expect_reflow, follow, login, visit
+from tests.browser.conftest import _axe, expect_reflow, follow, login, screenshot, visit
 
 pytestmark = pytest.mark.browser
 
@@ -108,3 +110,64 @@ def test_the_demo_banner_sits_in_a_landmark(page, demo_site, settings):
     results = _axe.run(page).response
     assert not [v["id"] for v in results["violations"] if v["id"] == "region"]
     assert "region" in {rule["id"] for rule in results["passes"]}
+
+
+# The colour behind an element: its own, or the first ancestor's that is not transparent.
+BACKGROUND = """(el) => {
+  for (let node = el; node; node = node.parentElement) {
+    const colour = getComputedStyle(node).backgroundColor;
+    if (colour && colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+  }
+  return "rgb(255, 255, 255)";
+}"""
+
+
+def luminance(css_colour: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css_colour)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    light, dark = sorted([luminance(a), luminance(b)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def expect_tags_stand_out(page):
+    """Every status tag in a zebra-striped table has an outline of 3:1 or more against its
+    row, whichever stripe it is on (WCAG 1.4.11)."""
+    tags = page.locator("table[data-zebra] .ds-tag")
+    assert tags.count(), f"no tag in a striped table on {page.url}"
+    for tag in tags.all():
+        border = tag.evaluate("(el) => getComputedStyle(el).borderTopColor")
+        width = tag.evaluate("(el) => getComputedStyle(el).borderTopWidth")
+        assert width != "0px" and not border.startswith("rgba"), (width, border)
+        row = tag.evaluate(BACKGROUND.replace("(el) => {", "(el) => { el = el.closest('td');"))
+        assert contrast(border, row) >= 3, (border, row, tag.text_content())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_pages_follow_the_colour_scheme_and_tags_stand_out(browser, demo_site, scheme):
+    """The page follows the browser's colour scheme (data-color-scheme="auto"); axe checks
+    the contrast of the start page, a striped list with status tags and a chart page."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="sv-SE", color_scheme=scheme
+    )
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        login(page, demo_site, CASE_WORKER)
+        assert page.locator("html").get_attribute("data-color-scheme") == "auto"
+        body = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert (luminance(body) < 0.1) == (scheme == "dark"), body
+        visit(page, f"{demo_site}/sip/")
+        expect_tags_stand_out(page)
+        log_out(page)
+        login(page, demo_site, SECRETARIAT)
+        visit(page, f"{demo_site}/avvikelser/monster/")
+        expect(page.locator(".chart svg").first).to_be_visible()
+        visit(page, f"{demo_site}/styrning/")
+        expect_tags_stand_out(page)
+        screenshot(page)
+    finally:
+        context.close()
