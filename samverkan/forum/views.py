@@ -197,6 +197,7 @@ def case_detail(request, reference):
         "identity": allowed(user, "forum.view_case_identity", case),
         "question": allowed(user, "forum.view_question", case),
         "may_manage": allowed(user, "forum.manage_case", case),
+        "may_write_protocol": allowed(user, "forum.write_protocol", case),
         "may_sign": allowed(user, "forum.sign_protocol", case),
         "may_decide": allowed(user, "forum.decide_case", case)
         and case.status == ForumCase.Status.LIFTED,
