@@ -10,14 +10,67 @@ from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Django's words for a required field left empty and for a select's empty choice; a field
+# that still has them gets words that say what to do (``BoundField.__init__``).
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+DJANGO_EMPTY_LABEL = "---------"
+CHOICE_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def label_in_sentence(label) -> str:
+    """A field's label inside a sentence: "Verksamhet" -> "verksamhet", "SIP-möte" stays."""
+    label = str(label)
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def required_message(field, label) -> str:
+    """What to do about a required field left empty, from its label and kind."""
+    widget = field.widget
+    words = {"label": label_in_sentence(label)}
+    if isinstance(widget, forms.CheckboxInput):
+        return _("Kryssa i rutan ”%(label)s” för att gå vidare.") % {"label": label}
+    if isinstance(widget, forms.FileInput):
+        return _("Bifoga %(label)s.") % words
+    if isinstance(widget, CHOICE_WIDGETS):
+        return _("Välj %(label)s.") % words
+    return _("Fyll i %(label)s.") % words
+
 
 class BoundField(forms.BoundField):
+    """Every field of every form (``FormRenderer.bound_field_class``). Made before the form
+    is cleaned, so it is the one place that words what every field says:
+
+    - a required field left empty says what to do ("Fyll i datum.", "Välj verksamhet."),
+      not Django's "Detta fält måste fyllas i.", unless the form chose its own words;
+    - a select's empty choice reads "Välj verksamhet", not "---------"; in a filter form,
+      which narrows a list, "Alla" (unless the form says "Alla grupper" itself).
+    """
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        if field.error_messages.get("required") is DJANGO_REQUIRED:
+            field.error_messages["required"] = required_message(field, self.label)
+        if getattr(form, "is_filter", False):
+            choose = _("Alla")  # a filter's empty choice narrows nothing
+        else:
+            choose = _("Välj %(label)s") % {"label": label_in_sentence(self.label)}
+        if getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
+            field.empty_label = choose
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0] == ("", DJANGO_EMPTY_LABEL):
+                field.choices = [("", choose), *choices[1:]]
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        if "class" not in widget.attrs and not isinstance(
-            widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-        ):
+        if widget.use_fieldset:
+            # Radio buttons and checkbox lists: forms/field.html ties help and errors to the
+            # fieldset; each option's class is in its template.
+            return attrs
+        if "class" not in widget.attrs:
             attrs["class"] = "ds-input"
         described_by = []
         if self.errors:
@@ -113,7 +166,12 @@ class ModelChoiceField(forms.ModelChoiceField):
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Several model instances; refuses a list holding a value that cannot be a key."""
+    """Several model instances, as a list of checkboxes (a long list gets a filter, see
+    django/forms/widgets/multiple_input.html), never a multiple select, which needs Ctrl to
+    choose more than one and shows a few options of hundreds. Refuses a list holding a
+    value that cannot be a key."""
+
+    widget = forms.CheckboxSelectMultiple
 
     def clean(self, value):
         if isinstance(value, list | tuple):

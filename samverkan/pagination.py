@@ -8,13 +8,34 @@ from django.db import connections
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+GAP = None  # in ``page_numbers``: pages left out (shown as "…")
+
+
+def page_numbers(current: int, total: int, on_each_side: int = 2) -> list[int | None]:
+    """The page numbers to show for page ``current`` of ``total``: the first and the last,
+    and ``on_each_side`` around the current one; ``GAP`` (None) where two or more pages are
+    left out. A single page left out is shown instead of a "…" that would hide only it
+    (Django's ``get_elided_page_range`` writes "1 … 3")."""
+    shown = {1, total, *range(current - on_each_side, current + on_each_side + 1)}
+    numbers = sorted(n for n in shown if 1 <= n <= total)
+    out: list[int | None] = []
+    last = 0
+    for n in numbers:
+        if n - last == 2:
+            out.append(n - 1)
+        elif n - last > 2:
+            out.append(GAP)
+        out.append(n)
+        last = n
+    return out
+
 
 def paginate(request, queryset, per_page: int | None = None):
     """The page asked for by ``?sida=N`` (the last page if N is too large), with
-    ``page.numbers``: page numbers to show, with Paginator.ELLIPSIS for gaps."""
+    ``page.numbers``: page numbers to show, with None for gaps (``page_numbers``)."""
     paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("sida"))
-    page.numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    page.numbers = page_numbers(page.number, paginator.num_pages)
     return page
 
 

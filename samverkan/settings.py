@@ -144,6 +144,7 @@ TEMPLATES = [
                 "samverkan.context_processors.site",
                 "samverkan.notifications.context_processors.unread",
             ],
+            "libraries": {"pages": "samverkan.page_tags"},
         },
     },
 ]

@@ -90,6 +90,29 @@ def test_log_review_filters_and_logs_itself(client_for, log_reviewer, staff, out
     assert "action=denied" in searches.order_by("id")[3].reason
 
 
+def test_the_log_names_a_record_by_its_kind_and_label(client_for, log_reviewer, staff):
+    """The page reads "Avvikelse AV-2026-0012", not "deviations.deviation:72": the kind is
+    the model's name, the label the one written at the time."""
+
+    def entry(object_type, object_id, label=""):
+        return AccessLog.objects.create(
+            user=staff, user_label=staff.email, action="view", object_type=object_type,
+            object_id=object_id, object_label=label,
+        )  # fmt: skip
+
+    deviation = entry("deviations.deviation", "72", "AV-2026-0012")
+    child = entry("people.child", "5", "barn 5")  # already starts with its kind
+    unlabelled = entry("forum.forumcase", "9")
+    gone = entry("nosuch.model", "3", "X")
+    assert deviation.record_name == "Avvikelse AV-2026-0012"
+    assert child.record_name == "Barn 5"
+    assert unlabelled.record_name == "Individforumärende 9"
+    assert gone.record_name == "nosuch.model X"
+    page = client_for(log_reviewer).get(reverse("audit:review")).text
+    assert ">Avvikelse AV-2026-0012</a>" in page
+    assert "deviations.deviation:72" not in page
+
+
 def test_log_review_rejects_a_reversed_period(client_for, log_reviewer):
     response = client_for(log_reviewer).get(
         reverse("audit:review"), {"date_from": "2026-03-10", "date_to": "2026-03-01"}

@@ -196,7 +196,7 @@ def test_identity_in_free_text_is_refused_and_nothing_saved(
             "framtiden",
         ),
         ({"other_units": []}, "other_units", "minst en annan part"),
-        ({"what_happened": ""}, "what_happened", "måste fyllas i"),
+        ({"what_happened": ""}, "what_happened", "Fyll i vad hände."),
     ],
 )
 def test_bad_input_is_refused(

@@ -190,7 +190,7 @@ def test_a_second_case_for_the_same_child_reuses_the_record(
             "framtiden",
         ),
         ({"personal_number": "20170101-2394"}, "personal_number", "kontrollsiffra"),
-        ({"reason": ""}, "reason", "måste fyllas i"),
+        ({"reason": ""}, "reason", "Fyll i skäl till att individforum behövs."),
         ({"first_name": ""}, "first_name", "för- och efternamn"),
     ],
 )

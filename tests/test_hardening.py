@@ -629,3 +629,12 @@ def test_signed_in_pages_carry_it_too(client_for, staff):
     response = client_for(staff).get(reverse("deviations:list"))
     assert response.status_code == 200
     assert "camera=()" in response["Permissions-Policy"]
+
+
+# --- 5. Choices read as words: checkboxes, not multiple selects; "Välj …", not dashes --------
+@pytest.mark.parametrize("form_name", sorted(FORMS))
+def test_no_form_shows_a_multiple_select_or_dashes(world, form_name):
+    form = FORMS[form_name][0](world, None)
+    html = str(form)
+    assert not [tag for tag in re.findall(r"<select[^>]*>", html) if " multiple" in tag]
+    assert "---------" not in html

@@ -586,7 +586,7 @@ def test_anonymous_and_outsiders_reach_nothing(client, client_for, outsider, cli
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("", "Detta fält måste fyllas i"),
+        ("", "Fyll i barnets personnummer eller samordningsnummer."),
         ("20170101-2394", "kontrollsiffra"),
         (REGION, "Ange ett giltigt personnummer"),
         (RESERVE, "Ange ett giltigt personnummer"),

@@ -100,7 +100,7 @@ def _rows(extract: Extract):
             entry.role,
             entry.get_action_display(),
             extract.held_by(entry),
-            entry.object_label or entry.object_type,
+            entry.record_name,
             entry.reason,
             entry.status_code or "",
         ]

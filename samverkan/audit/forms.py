@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.audit.models import AccessLog
 from samverkan.forms import DateField, FilterForm
 from samverkan.people.forms import ChildNumberForm
+from samverkan.sorting import swedish_key
 
 
 def record_types() -> list[tuple[str, str]]:
@@ -17,7 +18,7 @@ def record_types() -> list[tuple[str, str]]:
     models = [m for m in apps.get_models() if m.__module__.startswith("samverkan.")]
     return sorted(
         ((m._meta.label_lower, str(m._meta.verbose_name).capitalize()) for m in models),
-        key=lambda choice: choice[1],
+        key=lambda choice: swedish_key(choice[1]),
     )
 
 

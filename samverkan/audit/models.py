@@ -9,9 +9,11 @@ retention (``manage.py gallra`` and ``prune_access_log``), and the table is part
 month (migration 0006, ``partitions.py``) so that retention drops whole months.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,6 +80,22 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         what = f"{self.object_type}:{self.object_id}" if self.object_type else self.path
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.get_action_display()} {what}"
+
+    @property
+    def record_name(self) -> str:
+        """The record as a person reads it: its kind (the model's name) and the label written
+        at the time, "Avvikelse AV-2026-0012"; the id when no label was written. Empty when
+        the entry names no record."""
+        if not self.object_type:
+            return ""
+        try:
+            kind = str(capfirst(apps.get_model(self.object_type)._meta.verbose_name))
+        except (LookupError, ValueError):
+            kind = self.object_type
+        label = self.object_label or self.object_id
+        if label.lower().startswith(kind.lower()):
+            return str(capfirst(label))
+        return f"{kind} {label}"
 
 
 class AccessLogChain(models.Model):

@@ -13,6 +13,7 @@ from samverkan.consent.forms import ConsentForm, DocumentForm, RevokeForm
 from samverkan.consent.models import Consent
 from samverkan.organisations.models import Unit
 from samverkan.permissions import Action, access, allowed, load, record
+from samverkan.sorting import Swedish
 
 # What a consent may be for, as the address names it.
 PURPOSES = {
@@ -54,7 +55,7 @@ def add(request, kind, pk):
         Unit.objects.filter(pk__in=purpose.party_unit_ids(), is_active=True)
         .exclude(principal_id=holder.principal_id)
         .select_related("principal")
-        .order_by("principal__name", "name")
+        .order_by(Swedish("principal__name"), Swedish("name"))
     )
     form = ConsentForm(
         request.POST or None,

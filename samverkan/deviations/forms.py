@@ -32,8 +32,8 @@ class DeviationForm(NoIdentityMixin, ModelForm):
         ]
         widgets = {
             "occurred_on": DATE,
-            "other_units": forms.SelectMultiple(attrs={"size": 8}),
-            "other_principals": forms.SelectMultiple(attrs={"size": 6}),
+            "other_units": forms.CheckboxSelectMultiple,
+            "other_principals": forms.CheckboxSelectMultiple,
             "what_happened": forms.Textarea(attrs={"rows": 6}),
             "consequence": forms.Textarea(attrs={"rows": 4}),
             "done_locally": forms.Textarea(attrs={"rows": 4}),
@@ -41,7 +41,6 @@ class DeviationForm(NoIdentityMixin, ModelForm):
         help_texts = {
             "what_happened": _("Beskriv vad som hände i samverkan, utan namn eller personnummer."),
             "consequence": _("Vad blev följden för barnet? Beskriv utan att peka ut barnet."),
-            "other_units": _("Håll ned Ctrl (Cmd på Mac) för att välja flera."),
         }
 
     def __init__(self, *args, units, **kwargs):

@@ -15,6 +15,7 @@ from django.utils import translation
 from samverkan.exports.tasks import Built, register
 from samverkan.organisations.models import LocalGroup
 from samverkan.permissions import allowed
+from samverkan.sorting import Swedish
 
 PERM = "deviations.view_reports"
 COUNTY = "deviations.view_county_reports"
@@ -27,7 +28,7 @@ def readable(user):
     """Whether ``user`` reads the whole county, and the groups they may choose among."""
     county = allowed(user, COUNTY)
     groups = LocalGroup.objects.all() if county else LocalGroup.objects.seated(user)
-    return county, groups.order_by("name")
+    return county, groups.order_by(Swedish("name"))
 
 
 def params(period, group, user) -> dict:

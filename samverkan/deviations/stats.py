@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan import closed_years
 from samverkan.deviations.models import Category, Deviation
 from samverkan.organisations.models import LocalGroup, Principal, Unit
+from samverkan.sorting import Swedish
 
 Step = Deviation.Step
 Judgement = Deviation.Judgement
@@ -312,7 +313,7 @@ def _compute(date_from, date_to, group) -> DeviationStats:
         groups.annotate(
             n=Count("deviations", filter=_in_period("deviations__", date_from, date_to))
         )
-        .order_by("name")
+        .order_by(Swedish("name"))
         .values_list("name", "n")
     )
 

@@ -21,6 +21,7 @@ from samverkan.organisations.models import (
     UnitMembership,
 )
 from samverkan.people.forms import ChildNumberForm
+from samverkan.sorting import Swedish
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -53,7 +54,7 @@ def group_units(group):
     return (
         Unit.objects.filter(Q(area__in=group.areas.all()) | Q(area__isnull=True), is_active=True)
         .select_related("principal")
-        .order_by("principal__name", "name")
+        .order_by(Swedish("principal__name"), Swedish("name"))
     )
 
 

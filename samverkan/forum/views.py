@@ -39,6 +39,7 @@ from samverkan.permissions import (
     record_many,
     refuse,
 )
+from samverkan.sorting import Swedish
 
 CASE_RELATED = ("child__owning_unit", "raised_by_unit__principal", "local_group", "convener")
 CASES = ForumCase.objects.select_related(*CASE_RELATED)
@@ -56,7 +57,7 @@ def change_status(case, status, user, note=""):
 
 def party_units(case):
     unit_ids = {case.raised_by_unit_id, *case.invitees.values_list("unit_id", flat=True)}
-    return Unit.objects.filter(pk__in=unit_ids).order_by("name")
+    return Unit.objects.filter(pk__in=unit_ids).order_by(Swedish("name"))
 
 
 def meeting_units(case):
@@ -69,7 +70,7 @@ def meeting_units(case):
         *case.invitees.values_list("unit_id", flat=True),
         *(unit.pk for unit in convener_units),
     }
-    return Unit.objects.filter(pk__in=unit_ids).order_by("name")
+    return Unit.objects.filter(pk__in=unit_ids).order_by(Swedish("name"))
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -196,6 +197,7 @@ def case_detail(request, reference):
         "identity": allowed(user, "forum.view_case_identity", case),
         "question": allowed(user, "forum.view_question", case),
         "may_manage": allowed(user, "forum.manage_case", case),
+        "may_write_protocol": allowed(user, "forum.write_protocol", case),
         "may_sign": allowed(user, "forum.sign_protocol", case),
         "may_decide": allowed(user, "forum.decide_case", case)
         and case.status == ForumCase.Status.LIFTED,

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from samverkan.governance.models import Meeting
 from samverkan.organisations.models import Body
 from samverkan.organisations.terms import VT, Term
+from samverkan.sorting import Swedish
 
 C = Body.Cadence
 PER_TERM = C.PER_TERM
@@ -166,7 +167,7 @@ def overview(on: datetime.date | None = None):
     bodies = list(
         Body.objects.filter(cadence__in=CHECKED)
         .select_related("local_group")
-        .order_by("level", "local_group__name", "kind", "name")
+        .order_by("level", Swedish("local_group__name"), "kind", Swedish("name"))
     )
     terms: dict[int, set[Term]] = defaultdict(set)
     between: dict[int, list[datetime.date]] = defaultdict(list)

@@ -27,6 +27,7 @@ from samverkan.governance.forms_follow_up import NarrativeForm, YearForm, defaul
 from samverkan.governance.models import YearlyFollowUp
 from samverkan.organisations.models import LocalGroup
 from samverkan.permissions import allowed, permission_required
+from samverkan.sorting import Swedish
 
 VIEW = "governance.view_follow_up"
 APPROVE = "governance.approve_follow_up"
@@ -39,7 +40,7 @@ def _check_year(year: int) -> None:
 
 
 def _visible_groups(user):
-    groups = LocalGroup.objects.order_by("name")
+    groups = LocalGroup.objects.order_by(Swedish("name"))
     if allowed(user, "governance.view_county"):
         return groups
     return groups.seated(user)

@@ -46,12 +46,12 @@ class AgreementForm(NoIdentityMixin, ModelForm):
         widgets = {
             "signed_on": DATE,
             "next_follow_up_on": DATE,
-            "parties": forms.SelectMultiple(attrs={"size": 12}),
+            "parties": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "local_group": _("Tomt för den regionala överenskommelsen."),
-            "parties": _("Huvudmännen som står bakom överenskommelsen. Håll ned Ctrl för flera."),
+            "parties": _("Huvudmännen som står bakom överenskommelsen."),
             "next_follow_up_on": _("Den lokala styrgruppen följer upp överenskommelsen varje år."),
         }
 

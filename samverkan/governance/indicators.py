@@ -82,6 +82,7 @@ from samverkan.governance.models import Meeting
 from samverkan.organisations.models import Body, LocalGroup, Unit
 from samverkan.organisations.terms import HT, VT, Term
 from samverkan.sip.models import FollowUp, Plan, PlanVersion
+from samverkan.sorting import Swedish
 
 SCHEMA = 1
 MEETING_KINDS = [Body.Kind.STEERING, Body.Kind.WORKING]
@@ -461,7 +462,7 @@ class CountyYear:
 
 def compute_county(year: int, as_of: datetime.date | None = None) -> CountyYear:
     """Every group's indicators, and the county's own median and p90 of days to meeting."""
-    groups = list(LocalGroup.objects.order_by("name"))
+    groups = list(LocalGroup.objects.order_by(Swedish("name")))
     per_group, overall = _compute([g.pk for g in groups], year, as_of, county=True)
     return CountyYear(year=year, groups=groups, per_group=per_group, days_overall=overall)
 

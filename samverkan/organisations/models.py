@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from stdnum.se import orgnr
 
+from samverkan.sorting import Swedish
+
 
 def validate_organisation_number(value: str) -> None:
     if not orgnr.is_valid(value):
@@ -47,7 +49,7 @@ class Principal(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Swedish("name")]
         verbose_name = _("huvudman")
         verbose_name_plural = _("huvudmän")
 
@@ -81,7 +83,7 @@ class Area(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Swedish("name")]
         verbose_name = _("område")
         verbose_name_plural = _("områden")
 
@@ -124,7 +126,7 @@ class Unit(models.Model):
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Swedish("name")]
         verbose_name = _("verksamhet")
         verbose_name_plural = _("verksamheter")
         constraints = [
@@ -177,7 +179,7 @@ class UnitMembership(models.Model):
     objects = UnitMembershipQuerySet.as_manager()
 
     class Meta:
-        ordering = ["unit__name"]
+        ordering = [Swedish("unit__name")]
         verbose_name = _("anställning")
         verbose_name_plural = _("anställningar")
         constraints = [
@@ -217,7 +219,7 @@ class LocalGroup(models.Model):
     objects = LocalGroupQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Swedish("name")]
         verbose_name = _("lokal BUS-grupp")
         verbose_name_plural = _("lokala BUS-grupper")
 
@@ -277,7 +279,7 @@ class Body(models.Model):
     )
 
     class Meta:
-        ordering = ["local_group__name", "kind", "name"]
+        ordering = [Swedish("local_group__name"), "kind", Swedish("name")]
         verbose_name = _("organ")
         verbose_name_plural = pgettext_lazy("plural", "organ")
         constraints = [

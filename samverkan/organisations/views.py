@@ -16,6 +16,7 @@ from samverkan.organisations.models import (
 )
 from samverkan.pagination import paginate
 from samverkan.permissions import allowed, permission_required, record
+from samverkan.sorting import Swedish
 
 ROLE_ORDER = {role: i for i, role in enumerate(Membership.Role.values)}
 BODY_ORDER = {kind: i for i, kind in enumerate(Body.Kind.values)}
@@ -35,8 +36,11 @@ def _sorted(memberships):
 
 @permission_required("organisations.view_directory")
 def directory(request):
-    groups = LocalGroup.objects.prefetch_related("areas").annotate(
-        body_count=Count("bodies", distinct=True)
+    # (A query that counts is not ordered by Meta.ordering: the order is asked for.)
+    groups = (
+        LocalGroup.objects.prefetch_related("areas")
+        .annotate(body_count=Count("bodies", distinct=True))
+        .order_by(Swedish("name"))
     )
     county_bodies = sorted(
         Body.objects.filter(level=Body.Level.COUNTY), key=lambda b: BODY_ORDER[b.kind]

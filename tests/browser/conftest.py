@@ -150,6 +150,53 @@ def check_axe(page):
     assert not them, f"axe found serious/critical violations on {page.url}:\n" + "\n".join(lines)
 
 
+# --- reflow (WCAG 2.1, 1.4.10) -------------------------------------------------------------
+# 320 CSS px is a 1280 px wide screen at 400 % zoom (and less than 640 px at 200 %): nothing
+# may scroll sideways there except a wide table inside its own scrolling box (.table-scroll).
+NARROW = {"width": 320, "height": 720}
+
+# The elements reaching past the right edge of the viewport (leaving out what sits inside a
+# .table-scroll box, which scrolls on its own), for the failure message.
+OVERFLOWING = """(limit) => Array.from(document.querySelectorAll("body *"))
+  .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+  .filter((el) => !(el.parentElement && el.parentElement.closest(".table-scroll")))
+  .slice(0, 8)
+  .map((el) => {
+    const classes = typeof el.className === "string" ? el.className.trim() : "";
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + (classes ? "." + classes.split(/\\s+/).join(".") : "");
+    return `${name} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`;
+  })"""
+
+
+class SidewaysScroll(AssertionError):
+    """A page is wider than the narrow viewport (WCAG 2.1, 1.4.10 Reflow)."""
+
+
+def expect_no_sideways_scroll(page, limit=NARROW["width"]):
+    """The page, as it is now, is no wider than ``limit`` CSS px."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > limit:
+        culprits = page.evaluate(OVERFLOWING, limit)
+        raise SidewaysScroll(
+            f"{page.url} scrolls sideways at {limit} px: it is {width} px wide. "
+            f"Reaching past the edge: {'; '.join(culprits) or 'nothing visible (positioned?)'}"
+        )
+
+
+def expect_reflow(page):
+    """The current page at 320 CSS px wide does not scroll sideways (a wide table scrolls
+    inside its .table-scroll box, which does not count); the viewport is put back after."""
+    before = page.viewport_size
+    page.set_viewport_size(NARROW)
+    try:
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+        expect_no_sideways_scroll(page)
+    finally:
+        if before and before != NARROW:
+            page.set_viewport_size(before)
+
+
 def visit(page, url, status=None):
     """Go to ``url``, check the response's status (below 400 unless given) and run axe."""
     response = page.goto(url)

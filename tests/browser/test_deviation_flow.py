@@ -110,7 +110,18 @@ def test_deviation_from_report_to_compilation(page, demo_site):
 
     page.get_by_label("Kort rubrik").fill(TITLE)
     page.get_by_label("Datum för händelsen").fill(iso(occurred))
-    page.get_by_label("Andra parter (verksamheter)").select_option(label=other_label)
+    # The ~190 units are checkboxes with a filter above them; checked ones stay in sight.
+    others = page.get_by_role("group", name="Andra parter (verksamheter)")
+    every = others.locator(".choice-group .ds-field")
+    total = every.count()
+    others.get_by_label("Filtrera listan").fill(OTHER_UNIT.split(",")[0])
+    expect(others.get_by_role("checkbox", name=other_label, exact=True)).to_be_visible()
+    assert 0 < every.filter(visible=True).count() < total
+    status = others.locator(".choice-filter__status")
+    expect(status).to_have_text(re.compile(rf"^Visar \d+ av {total}\.$"))
+    others.get_by_role("checkbox", name=other_label, exact=True).check()
+    others.get_by_label("Filtrera listan").fill("")
+    assert every.filter(visible=True).count() == total
     page.get_by_label("Vad hände").fill(
         f"{HAPPENED} Det gäller eleven {PERSONAL_NUMBER}; mamman nås på {PHONE}."
     )
@@ -130,9 +141,9 @@ def test_deviation_from_report_to_compilation(page, demo_site):
     )
     # What was typed is kept; nothing is saved.
     expect(page.get_by_label("Kort rubrik")).to_have_value(TITLE)
-    expect(page.get_by_label("Andra parter (verksamheter)").locator("option:checked")).to_have_text(
-        other_label
-    )
+    others = page.get_by_role("group", name="Andra parter (verksamheter)")
+    expect(others.get_by_role("checkbox", checked=True)).to_have_count(1)
+    expect(others.get_by_role("checkbox", name=other_label, exact=True)).to_be_checked()
     assert not Deviation.objects.filter(title=TITLE).exists()
 
     # Without the identity, first as a draft.

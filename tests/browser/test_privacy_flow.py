@@ -24,7 +24,16 @@ from samverkan.forum.models import ForumCase
 from samverkan.organisations.models import LocalGroup, Unit
 from samverkan.people.models import Child
 from samverkan.sip.models import Plan
-from tests.browser.conftest import check_axe, follow, login, screenshot, serious_violations, visit
+from tests.browser.conftest import (
+    NARROW,
+    check_axe,
+    expect_no_sideways_scroll,
+    follow,
+    login,
+    screenshot,
+    serious_violations,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +53,6 @@ NAME_NEEDED = (
     "Ange barnets för- och efternamn. Din verksamhet har inte registrerat barnet tidigare; "
     "varje verksamhet registrerar barnet med de uppgifter den själv har."
 )
-NARROW = {"width": 320, "height": 720}
 
 
 def main_nav(page):
@@ -72,33 +80,6 @@ def expect_nothing_of_the_real_record(page):
     html = page.content()
     for secret in REAL_RECORD:
         assert secret not in html, f"{page.url} carries {secret!r} in its HTML"
-
-
-# The elements reaching past the right edge of the viewport, for the failure message.
-OVERFLOWING = """(limit) => Array.from(document.querySelectorAll("body *"))
-  .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
-  .slice(0, 8)
-  .map((el) => {
-    const classes = typeof el.className === "string" ? el.className.trim() : "";
-    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-      + (classes ? "." + classes.split(/\\s+/).join(".") : "");
-    return `${name} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`;
-  })"""
-
-
-class SidewaysScroll(AssertionError):
-    """A page is wider than the narrow viewport (WCAG 2.1, 1.4.10 Reflow)."""
-
-
-def expect_no_sideways_scroll(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    limit = NARROW["width"]
-    if width > limit:
-        culprits = page.evaluate(OVERFLOWING, limit)
-        raise SidewaysScroll(
-            f"{page.url} scrolls sideways at {limit} px: it is {width} px wide. "
-            f"Reaching past the edge: {'; '.join(culprits)}"
-        )
 
 
 def open_raise_form(page, base_url):
