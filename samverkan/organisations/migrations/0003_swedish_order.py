@@ -25,7 +25,7 @@ def create_swedish_collation(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ('organisations', '0002_mailboxes'),
     ]
 
     operations = [
