@@ -33,6 +33,10 @@ def required_message(field, label) -> str:
         return _("Kryssa i rutan ”%(label)s” för att gå vidare.") % {"label": label}
     if isinstance(widget, forms.FileInput):
         return _("Bifoga %(label)s.") % words
+    if str(label).rstrip().endswith("?"):  # "Vilken sida gäller det?" is a question
+        if isinstance(widget, CHOICE_WIDGETS):
+            return _("Välj ett svar på frågan ”%(label)s”") % {"label": label}
+        return _("Svara på frågan ”%(label)s”") % {"label": label}
     if isinstance(widget, CHOICE_WIDGETS):
         return _("Välj %(label)s.") % words
     return _("Fyll i %(label)s.") % words

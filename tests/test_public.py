@@ -240,7 +240,7 @@ def test_bad_input_gets_swedish_field_messages_and_saves_nothing(client_for, pag
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["title_sv"] == ["Detta fält måste fyllas i."]
+    assert errors["title_sv"] == ["Fyll i rubrik på svenska."]
     assert errors["body_en"] == ["Fyll i både rubrik och text på engelska, eller lämna båda tomma."]
     assert errors["fact_checked_on"] == ["Faktagranskningen kan inte vara gjord i framtiden."]
     assert pages["for-familjer"].versions.count() == 1
@@ -405,7 +405,7 @@ def test_a_barrier_report_with_bad_input_saves_nothing(client, db):
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["page"] == ["Detta fält måste fyllas i."]
+    assert errors["page"] == ["Svara på frågan ”Vilken sida gäller det?”"]
     assert errors["problem"] == [
         "Säkerställ att detta värde har som mest 3000 tecken (den har 3001)."
     ]
