@@ -472,7 +472,7 @@ def restore_backup(
         with archive.extractfile(DUMPS[vendor]) as source, open(dump, "wb") as target:
             shutil.copyfileobj(source, target, CHUNK)
         if vendor == "postgresql":
-            _restore_postgresql(dump, settings_dict, tables, manifest, bin_dir)
+            _restore_postgresql(dump, settings_dict, tables, bin_dir)
         else:
             _restore_sqlite(dump, settings_dict)
         restored = Restored(manifest)
@@ -497,25 +497,49 @@ def restore_backup(
     return restored
 
 
-def _restore_postgresql(dump: Path, settings_dict, tables, manifest, bin_dir) -> None:
-    pg_restore = _program("pg_restore", bin_dir)
-    command = [pg_restore, "--no-owner", "--single-transaction", "--exit-on-error", "--no-password"]
-    if tables:
-        # Replacing (--force, or tables without rows): pg_restore drops what the dump holds;
-        # tables the dump does not know (a later release's) are dropped first, so that the
-        # database ends up as the backup was.
-        extra = sorted(set(tables) - set(manifest["row_counts"]))
-        if extra:
-            conn = open_database(settings_dict)
-            try:
-                names = ", ".join(conn.ops.quote_name(table) for table in extra)
-                with conn.cursor() as cursor:  # one statement: all of them or none
-                    cursor.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
-            finally:
-                conn.close()
-        command += ["--clean", "--if-exists"]
+def _restore_postgresql(dump: Path, settings_dict, tables, bin_dir) -> None:
     env = pg_environment(settings_dict)
-    _run([*command, f"--dbname={settings_dict['NAME']}", str(dump)], env)
+    if not tables:  # an empty database: the dump as it is, in one transaction
+        _run(
+            [
+                _program("pg_restore", bin_dir),
+                *("--no-owner", "--single-transaction", "--exit-on-error", "--no-password"),
+                f"--dbname={settings_dict['NAME']}",
+                str(dump),
+            ],
+            env,
+        )
+        return
+    # Replacing (--force, or tables without rows): every table there is now is dropped and
+    # the dump's objects are dropped and made again, all in one transaction, so that a
+    # failed restore changes nothing and the database ends up as the backup was (tables a
+    # later release made included). pg_restore --clean alone cannot: it drops constraints
+    # one by one, and a partition's inherited key (the access log's months) refuses that.
+    quote = connections["default"].ops.quote_name
+    with tempfile.TemporaryDirectory() as work:
+        drop = Path(work) / "drop.sql"
+        drop.write_text(
+            "DROP TABLE IF EXISTS " + ", ".join(quote(table) for table in tables) + " CASCADE;\n"
+        )
+        script = Path(work) / "restore.sql"
+        _run(
+            [
+                _program("pg_restore", bin_dir),
+                *("--no-owner", "--clean", "--if-exists", f"--file={script}"),
+                str(dump),
+            ],
+            env,
+        )
+        _run(
+            [
+                _program("psql", bin_dir),
+                *("--no-psqlrc", "--quiet", "--single-transaction", "--no-password"),
+                *("--set=ON_ERROR_STOP=1", f"--dbname={settings_dict['NAME']}"),
+                f"--file={drop}",
+                f"--file={script}",
+            ],
+            env,
+        )
 
 
 def _restore_sqlite(dump: Path, settings_dict) -> None:
